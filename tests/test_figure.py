@@ -1,0 +1,83 @@
+import io
+
+import pytest
+from PIL import Image, ImageStat
+
+from zi_docgen.figure import DEFAULT_HASIL, DEFAULT_PENGUNGKIT, component_model_png
+
+PENGUNGKIT = [
+    "Manajemen Perubahan",
+    "Penataan Tatalaksana",
+    "Penataan Sistem Manajemen SDM",
+    "Penguatan Akuntabilitas Kinerja",
+    "Penguatan Pengawasan",
+    "Peningkatan Kualitas Pelayanan Publik",
+]
+HASIL = ["Pemerintah yang Bersih dan Akuntabel", "Pelayanan Publik yang Prima"]
+
+
+@pytest.fixture(scope="module")
+def png() -> bytes:
+    return component_model_png(PENGUNGKIT, HASIL)
+
+
+def test_defaults_are_the_eight_components():
+    assert list(DEFAULT_PENGUNGKIT) == PENGUNGKIT
+    assert list(DEFAULT_HASIL) == HASIL
+
+
+def test_valid_png_of_requested_width(png):
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    img = Image.open(io.BytesIO(png))
+    img.load()
+    assert img.format == "PNG"
+    # 150 mm at 300 dpi
+    assert img.width >= round(150 / 25.4 * 300)
+    assert 0.4 < img.height / img.width < 1.2
+    dpi = img.info.get("dpi")
+    assert dpi is not None and round(dpi[0]) == 300
+
+
+def test_deterministic_bytes(png):
+    assert component_model_png(list(PENGUNGKIT), tuple(HASIL)) == png
+
+
+def test_no_varying_metadata_chunks(png):
+    for chunk in (b"tIME", b"tEXt", b"iTXt", b"zTXt"):
+        assert chunk not in png
+
+
+def test_not_blank_and_has_ink_in_both_columns(png):
+    img = Image.open(io.BytesIO(png)).convert("L")
+    w, h = img.size
+    left = img.crop((0, 0, w * 2 // 5, h))
+    right = img.crop((w * 3 // 5, 0, w, h))
+    for part in (left, right):
+        lo, hi = part.getextrema()
+        assert lo < 60 and hi > 240
+        # mostly light (print-like), but clearly drawn on
+        assert 150 < ImageStat.Stat(part).mean[0] < 250
+
+
+def test_text_changes_the_image(png):
+    other = component_model_png(PENGUNGKIT[:-1] + ["Peningkatan Kualitas Pelayanan"], HASIL)
+    assert other != png
+
+
+def test_long_and_unbreakable_names_still_render():
+    data = component_model_png(
+        ["Sebuah komponen pengungkit dengan nama yang sangat panjang sekali " * 2, "Supercalifragilistic" * 3],
+        ["Hasil"],
+        width_mm=100,
+        dpi=150,
+    )
+    img = Image.open(io.BytesIO(data))
+    assert img.width == round(100 / 25.4 * 150)
+    assert img.convert("L").getextrema()[0] < 60
+
+
+def test_rejects_empty_columns():
+    with pytest.raises(ValueError):
+        component_model_png([], HASIL)
+    with pytest.raises(ValueError):
+        component_model_png(PENGUNGKIT, [])

@@ -1,0 +1,406 @@
+"""DOCX -> PDF through LibreOffice, and PNG previews of PDFs through poppler.
+
+LibreOffice pays 1-3 s of start-up per process, so documents are converted
+in a few batches (one soffice process per batch) rather than one process per
+document.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+__all__ = [
+    "PdfError",
+    "find_soffice",
+    "convert_to_pdf",
+    "preview",
+    "pdf_page_count",
+    "install_hint",
+]
+
+_FONTCONFIG_FILE = Path(__file__).parent / "fontconfig" / "fonts.conf"
+_SYSTEM_FONTCONFIG = Path("/etc/fonts/fonts.conf")
+
+
+class PdfError(Exception):
+    """Making or reading a PDF failed; the message is one line a user can act on."""
+
+
+def install_hint() -> str:
+    return (
+        "Install LibreOffice: on Debian/Ubuntu run "
+        "'sudo apt-get install libreoffice-writer-nogui fonts-texgyre'; "
+        "on Windows download it from https://www.libreoffice.org/download/ "
+        "or run 'winget install TheDocumentFoundation.LibreOffice'."
+    )
+
+
+def _poppler_hint() -> str:
+    return (
+        "Install Poppler: on Debian/Ubuntu run 'sudo apt-get install poppler-utils'; "
+        "on Windows download a Poppler build, unpack it and add its 'bin' folder to PATH."
+    )
+
+
+def _candidate_locations() -> list[Path]:
+    if sys.platform == "win32":
+        roots = [
+            os.environ.get("ProgramFiles", r"C:\Program Files"),
+            os.environ.get("ProgramFiles(x86)", r"C:\Program Files (x86)"),
+            os.environ.get("ProgramW6432", r"C:\Program Files"),
+            os.path.join(os.environ.get("LOCALAPPDATA", ""), "Programs"),
+        ]
+        return [Path(r) / "LibreOffice" / "program" / "soffice.exe" for r in roots if r]
+    if sys.platform == "darwin":
+        return [
+            Path("/Applications/LibreOffice.app/Contents/MacOS/soffice"),
+            Path.home() / "Applications/LibreOffice.app/Contents/MacOS/soffice",
+        ]
+    # Tarball installs from libreoffice.org land in /opt and are not on PATH.
+    return [
+        Path("/usr/lib/libreoffice/program/soffice"),
+        *sorted(Path("/opt").glob("libreoffice*/program/soffice"), reverse=True),
+        Path("/snap/bin/libreoffice"),
+    ]
+
+
+def find_soffice() -> str | None:
+    for name in ("soffice", "libreoffice"):
+        found = shutil.which(name)
+        if found:
+            return found
+    for candidate in _candidate_locations():
+        if candidate.is_file() and os.access(candidate, os.X_OK):
+            return str(candidate)
+    return None
+
+
+def _soffice_env() -> dict[str, str]:
+    env = dict(os.environ)
+    # Only Linux/BSD LibreOffice resolves fonts through fontconfig; Windows and
+    # macOS users normally have the real Bookman Old Style. A user's own
+    # FONTCONFIG_FILE is respected, and without the system config ours would
+    # leave LibreOffice with almost no fonts.
+    if (
+        sys.platform not in ("win32", "darwin")
+        and "FONTCONFIG_FILE" not in env
+        and _FONTCONFIG_FILE.is_file()
+        and _SYSTEM_FONTCONFIG.is_file()
+    ):
+        env["FONTCONFIG_FILE"] = str(_FONTCONFIG_FILE)
+    return env
+
+
+def _is_complete_pdf(path: Path) -> bool:
+    # A batch killed on timeout can leave a half-written PDF behind; LibreOffice
+    # writes the %%EOF marker last.
+    try:
+        size = path.stat().st_size
+        if size < 64:
+            return False
+        with path.open("rb") as fh:
+            if fh.read(5) != b"%PDF-":
+                return False
+            fh.seek(max(0, size - 1024))
+            return b"%%EOF" in fh.read()
+    except OSError:
+        return False
+
+
+def _link_or_copy(src: Path, dst: Path) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copyfile(src, dst)
+
+
+def _move_into_place(src: Path, dst: Path) -> None:
+    """Put src at dst so a reader never sees a partial dst."""
+    try:
+        os.replace(src, dst)
+        return
+    except OSError:
+        pass
+    # The temp dir is often on another filesystem (tmpfs); copy next to the
+    # target first so the final rename stays atomic.
+    tmp = dst.with_name(f".{dst.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        shutil.copyfile(src, tmp)
+        os.replace(tmp, dst)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise PdfError(f"Could not write {dst}: {exc.strerror or exc}. Check that the folder is writable and the PDF is not open in another program.") from exc
+
+
+def _kill_tree(proc: subprocess.Popen) -> None:
+    # soffice is a launcher (shell script / oosplash / soffice.exe) that starts
+    # soffice.bin; killing only the launcher would leave the converter running.
+    try:
+        if sys.platform == "win32":
+            subprocess.run(
+                ["taskkill", "/F", "/T", "/PID", str(proc.pid)],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                check=False,
+            )
+        else:
+            os.killpg(proc.pid, signal.SIGKILL)
+    except (OSError, ProcessLookupError):
+        pass
+    try:
+        proc.kill()
+    except OSError:
+        pass
+    try:
+        proc.communicate(timeout=10)
+    except (subprocess.TimeoutExpired, OSError, ValueError):
+        pass
+
+
+@dataclass
+class _Job:
+    index: int  # position among the unique inputs; also the temp file name
+    docx: Path
+    pdf: Path
+
+
+@dataclass
+class _BatchResult:
+    done: list[_Job] = field(default_factory=list)
+    failed: list[_Job] = field(default_factory=list)
+    reason: str = ""
+
+
+def _run_soffice(soffice: str, jobs: list[_Job], workdir: Path, attempt: int, timeout: float) -> tuple[set[int], str]:
+    """One soffice process over all jobs; returns indexes converted and a failure note."""
+    indir = workdir / f"in{attempt}"
+    outdir = workdir / f"out{attempt}"
+    # A fresh profile per attempt: a process killed on timeout can leave the
+    # previous profile locked or half-initialised.
+    profile = workdir / f"profile{attempt}"
+    indir.mkdir()
+    outdir.mkdir()
+    inputs = []
+    for job in jobs:
+        # Unique names, because different folders often hold the same
+        # basename (keputusan.docx) and --outdir is one folder per process.
+        tmp_in = indir / f"{job.index:05d}.docx"
+        _link_or_copy(job.docx, tmp_in)
+        inputs.append(str(tmp_in))
+
+    cmd = [
+        soffice,
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--headless",
+        "--invisible",
+        "--nologo",
+        "--nodefault",
+        "--norestore",
+        "--nolockcheck",
+        "--convert-to",
+        "pdf:writer_pdf_Export",
+        "--outdir",
+        str(outdir),
+        *inputs,
+    ]
+    popen_kw: dict = {}
+    if sys.platform == "win32":
+        popen_kw["creationflags"] = subprocess.CREATE_NEW_PROCESS_GROUP | getattr(subprocess, "CREATE_NO_WINDOW", 0)
+    else:
+        popen_kw["start_new_session"] = True
+    note = ""
+    try:
+        proc = subprocess.Popen(
+            cmd,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=_soffice_env(),
+            cwd=str(workdir),
+            **popen_kw,
+        )
+    except OSError as exc:
+        return set(), f"LibreOffice could not be started ({exc.strerror or exc}). {install_hint()}"
+    try:
+        _, err = proc.communicate(timeout=timeout)
+        if proc.returncode != 0:
+            note = f"LibreOffice stopped with exit code {proc.returncode}"
+        else:
+            note = _summarise_stderr(err)
+    except subprocess.TimeoutExpired:
+        _kill_tree(proc)
+        note = f"LibreOffice took longer than {timeout:g} s"
+
+    converted = set()
+    for job in jobs:
+        out = outdir / f"{job.index:05d}.pdf"
+        if _is_complete_pdf(out):
+            _move_into_place(out, job.pdf)
+            converted.add(job.index)
+    return converted, note
+
+
+def _summarise_stderr(err: bytes) -> str:
+    # LibreOffice exits 0 even when a document fails to load; its stderr
+    # line is the only clue, minus start-up noise about Java.
+    for line in err.decode("utf-8", "replace").splitlines():
+        line = line.strip()
+        if line.lower().startswith("error"):
+            return f"LibreOffice said: {line}"
+    return ""
+
+
+def _convert_batch(soffice: str, jobs: list[_Job], timeout: float, retries: int) -> _BatchResult:
+    result = _BatchResult()
+    pending = list(jobs)
+    workdir = Path(tempfile.mkdtemp(prefix="zi-docgen-pdf-"))
+    try:
+        for attempt in range(retries + 1):
+            converted, note = _run_soffice(soffice, pending, workdir, attempt, timeout)
+            result.done.extend(j for j in pending if j.index in converted)
+            remaining = [j for j in pending if j.index not in converted]
+            if not remaining:
+                return result
+            result.reason = note or "LibreOffice produced no PDF"
+            # soffice works through its arguments in order, so the first
+            # missing one is the likely crash/hang culprit: retry it last so
+            # it cannot take the rest of the batch down with it again.
+            pending = remaining[1:] + remaining[:1]
+        result.failed = pending
+        return result
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def convert_to_pdf(
+    docx_files: Sequence[Path],
+    *,
+    workers: int = 2,
+    timeout: float = 180,
+    retries: int = 1,
+) -> list[Path]:
+    """Convert each DOCX to a PDF next to it (same stem). Returns the PDF paths, in input order."""
+    paths = [Path(p) for p in docx_files]
+    if not paths:
+        return []
+    for p in paths:
+        if not p.is_file():
+            raise PdfError(f"Cannot make a PDF of {p}: the file does not exist.")
+    soffice = find_soffice()
+    if soffice is None:
+        raise PdfError(f"LibreOffice is needed to make PDFs but was not found. {install_hint()}")
+
+    # The same document listed twice is converted once.
+    jobs: list[_Job] = []
+    by_path: dict[Path, _Job] = {}
+    order: list[_Job] = []
+    for p in paths:
+        key = p.resolve()
+        job = by_path.get(key)
+        if job is None:
+            job = _Job(index=len(jobs), docx=key, pdf=key.with_suffix(".pdf"))
+            by_path[key] = job
+            jobs.append(job)
+        order.append(job)
+
+    n = max(1, min(int(workers), len(jobs)))
+    # Contiguous chunks of near-equal size keep documents of one folder
+    # (similar size) spread evenly enough and the arguments in input order.
+    size, extra = divmod(len(jobs), n)
+    batches: list[list[_Job]] = []
+    start = 0
+    for i in range(n):
+        end = start + size + (1 if i < extra else 0)
+        batches.append(jobs[start:end])
+        start = end
+
+    if n == 1:
+        results = [_convert_batch(soffice, batches[0], timeout, retries)]
+    else:
+        with ThreadPoolExecutor(max_workers=n, thread_name_prefix="soffice") as pool:
+            results = list(pool.map(lambda b: _convert_batch(soffice, b, timeout, retries), batches))
+
+    failed = [(job, r.reason) for r in results for job in r.failed]
+    if failed:
+        failed.sort(key=lambda fr: fr[0].index)
+        job, reason = failed[0]
+        more = f" (and {len(failed) - 1} more)" if len(failed) > 1 else ""
+        raise PdfError(
+            f"Could not convert {job.docx}{more} to PDF: {reason}. "
+            "Check that the file opens in LibreOffice or Word, then try again."
+        )
+    return [job.pdf for job in order]
+
+
+def _need_tool(name: str) -> str:
+    found = shutil.which(name)
+    if not found:
+        raise PdfError(f"The program '{name}' is needed but was not found. {_poppler_hint()}")
+    return found
+
+
+def preview(pdf: Path, out_dir: Path, *, dpi: int = 60) -> list[Path]:
+    """Render every page of pdf to PNG in out_dir; returns the PNGs in page order."""
+    pdf = Path(pdf)
+    out_dir = Path(out_dir)
+    if not pdf.is_file():
+        raise PdfError(f"Cannot preview {pdf}: the file does not exist.")
+    pdftoppm = _need_tool("pdftoppm")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    prefix = pdf.stem
+    pattern = re.compile(rf"^{re.escape(prefix)}-(\d+)\.png$")
+    # pdftoppm pads page numbers by page count, so an older render with a
+    # different page count would otherwise leave stray pages behind.
+    for old in out_dir.glob(f"{prefix}-*.png"):
+        if pattern.match(old.name):
+            old.unlink()
+    try:
+        proc = subprocess.run(
+            [pdftoppm, "-png", "-r", str(int(dpi)), str(pdf), str(out_dir / prefix)],
+            capture_output=True,
+            timeout=300,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise PdfError(f"Making the preview of {pdf} took too long; try a lower dpi.") from exc
+    if proc.returncode != 0:
+        msg = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        detail = msg[-1] if msg else f"exit code {proc.returncode}"
+        raise PdfError(f"Could not make a preview of {pdf}: {detail}. Check that the PDF opens in a PDF viewer.")
+    pages = []
+    for png in out_dir.glob(f"{prefix}-*.png"):
+        m = pattern.match(png.name)
+        if m:
+            pages.append((int(m.group(1)), png))
+    return [p for _, p in sorted(pages)]
+
+
+def pdf_page_count(pdf: Path) -> int:
+    pdf = Path(pdf)
+    if not pdf.is_file():
+        raise PdfError(f"Cannot count the pages of {pdf}: the file does not exist.")
+    pdfinfo = shutil.which("pdfinfo")
+    if pdfinfo:
+        proc = subprocess.run([pdfinfo, str(pdf)], capture_output=True, timeout=60)
+        if proc.returncode != 0:
+            raise PdfError(f"Could not read {pdf}; the PDF may be damaged. Convert the document again.")
+        m = re.search(rb"^Pages:\s+(\d+)", proc.stdout, re.MULTILINE)
+        if m:
+            return int(m.group(1))
+    # Without poppler, count page objects; good enough for LibreOffice's
+    # output, which does not hide pages in compressed object streams.
+    data = pdf.read_bytes()
+    count = len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", data))
+    if count == 0:
+        raise PdfError(f"Could not count the pages of {pdf}. {_poppler_hint()}")
+    return count
