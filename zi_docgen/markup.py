@@ -1,0 +1,105 @@
+"""The only markup data text has: *words* in italics (foreign terms).
+
+A literal asterisk is written \\*, a literal backslash \\\\. An unpaired * is
+kept as an asterisk. Nothing else in data text has any meaning: it is escaped
+for XML and appears exactly as written.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from xml.sax.saxutils import escape as _xml_escape
+
+
+@dataclass(frozen=True)
+class Segment:
+    text: str
+    italic: bool
+
+
+def parse(text: str) -> list[Segment]:
+    """Split text into plain and italic segments."""
+    # First pass: tokens of literal text and star markers, honouring escapes.
+    tokens: list[tuple[str, str]] = []  # ("text", s) | ("star", "*")
+    buf: list[str] = []
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\" and i + 1 < len(text) and text[i + 1] in "*\\":
+            buf.append(text[i + 1])
+            i += 2
+            continue
+        if ch == "*":
+            if buf:
+                tokens.append(("text", "".join(buf)))
+                buf = []
+            tokens.append(("star", "*"))
+        else:
+            buf.append(ch)
+        i += 1
+    if buf:
+        tokens.append(("text", "".join(buf)))
+    stars = [k for k, (kind, _) in enumerate(tokens) if kind == "star"]
+    if len(stars) % 2:
+        # An unpaired final star is text, not markup.
+        last = stars.pop()
+        tokens[last] = ("text", "*")
+    paired = set(stars)
+    out: list[Segment] = []
+    italic = False
+    for k, (kind, value) in enumerate(tokens):
+        if k in paired:
+            italic = not italic
+            continue
+        if out and out[-1].italic == italic:
+            out[-1] = Segment(out[-1].text + value, italic)
+        else:
+            out.append(Segment(value, italic))
+    return [s for s in out if s.text]
+
+
+def to_plain(text: str) -> str:
+    return "".join(s.text for s in parse(text))
+
+
+def escape(text: str) -> str:
+    """Markup that parses back to exactly `text` with no italics."""
+    return text.replace("\\", "\\\\").replace("*", "\\*")
+
+
+class Runs:
+    """WordprocessingML runs for docxtpl's {{r var }} tags; trusted XML (__html__)."""
+
+    __slots__ = ("xml", "plain")
+
+    def __init__(self, xml: str, plain: str):
+        self.xml = xml
+        self.plain = plain
+
+    def __html__(self) -> str:
+        return self.xml
+
+    def __str__(self) -> str:
+        return self.xml
+
+
+def _run(text: str, rstyle: str | None) -> str:
+    props = f'<w:rPr><w:rStyle w:val="{rstyle}"/></w:rPr>' if rstyle else ""
+    parts = []
+    # Tabs and line breaks are elements in WordprocessingML, not characters.
+    for j, line in enumerate(text.split("\n")):
+        if j:
+            parts.append("<w:br/>")
+        for k, chunk in enumerate(line.split("\t")):
+            if k:
+                parts.append("<w:tab/>")
+            if chunk:
+                parts.append(f'<w:t xml:space="preserve">{_xml_escape(chunk)}</w:t>')
+    return f"<w:r>{props}{''.join(parts)}</w:r>"
+
+
+def to_runs(text: str, italic_style: str, *, prefix: str = "") -> Runs:
+    segments = parse(text)
+    if prefix:
+        segments = [Segment(prefix, False)] + segments
+    xml = "".join(_run(s.text, italic_style if s.italic else None) for s in segments)
+    return Runs(xml, "".join(s.text for s in segments))

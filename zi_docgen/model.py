@@ -1,0 +1,283 @@
+"""The data model: what the YAML files may contain.
+
+Pydantic validates the merged raw data; unknown keys are errors (extra="forbid").
+Every model instance remembers where it and each of its fields were written, so
+that later stages (check, diff) can point at file:line.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, model_validator
+
+from .errors import Src
+from .yamlsrc import LocDict
+
+# Ids are stable names, not positions: lowercase words joined by "-".  The same
+# pattern keeps office ids safe to use as folder names (no "/", "..", spaces).
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
+Level = Literal["provinsi", "kabupaten", "kota"]
+Numbering = Literal["letter", "number", "paren"]
+
+
+class Node(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False, str_strip_whitespace=False)
+
+    _src: Src | None = PrivateAttr(default=None)
+    _key_src: dict[str, Src] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _remember_source(cls, data: Any, handler):
+        obj = handler(data)
+        if isinstance(data, LocDict) and isinstance(obj, Node):
+            obj._src = data.src
+            obj._key_src = dict(data.key_src)
+        return obj
+
+    @property
+    def src(self) -> Src | None:
+        return self._src
+
+    def src_of(self, field: str) -> Src | None:
+        """Where the value of `field` was written (falls back to the item itself)."""
+        return self._key_src.get(field, self._src)
+
+
+class Placeholder(Node):
+    """A value not known yet. It renders visibly as [text] and makes the document a draft."""
+
+    placeholder: Annotated[str, StringConstraints(min_length=1)]
+
+    def __str__(self) -> str:
+        return f"[{self.placeholder}]"
+
+
+MaybeText = Union[str, Placeholder]
+
+
+# ---------------------------------------------------------------- offices
+
+class Official(Node):
+    name: MaybeText
+
+
+class CopyCertifier(Node):
+    """The official who certifies copies ("Salinan sesuai dengan aslinya")."""
+
+    jabatan: MaybeText
+    name: MaybeText
+
+
+class Office(Node):
+    id: Id
+    level: Level
+    name: str = Field(description="official name, e.g. Komisi Pemilihan Umum Kabupaten Sambas")
+    short_name: str
+    seat: str
+    province: str
+    ketua: Official
+    salinan: CopyCertifier
+
+    @model_validator(mode="after")
+    def _name_shape(self):
+        if not self.name.startswith(BODY + " "):
+            raise ValueError(f"name must start with '{BODY} '")
+        return self
+
+    @property
+    def body(self) -> str:
+        return BODY
+
+    @property
+    def region(self) -> str:
+        return self.name[len(BODY) + 1:]
+
+
+BODY = "Komisi Pemilihan Umum"
+
+
+class OfficesFile(Node):
+    offices: list[Office]
+
+
+# ---------------------------------------------------------------- regulations
+
+RegulationKind = Literal["UUD", "UU", "PERPPU", "PP", "PERPRES", "PERMEN", "PKPU", "KEPUTUSAN"]
+
+
+class GazetteRef(Node):
+    year: int
+    number: int
+
+
+class Gazette(Node):
+    ln: GazetteRef | None = None     # Lembaran Negara
+    tln: int | None = None           # Tambahan Lembaran Negara
+    bn: GazetteRef | None = None     # Berita Negara
+
+
+class Regulation(Node):
+    kind: RegulationKind
+    issuer: str | None = None        # for PERMEN and KEPUTUSAN: who issued it
+    number: str | int | None = None
+    year: int | None = None
+    year_in_number: bool = False     # "Nomor 314/ORT.07-Kpt/01/KPU/V/2021": no "Tahun"
+    date: dt.date | None = None      # cited as "tanggal …" when cite_date is set; also orders within a year
+    cite_date: bool = False
+    title: str
+    gazette: Gazette | None = None
+    amended_by: list[Id] = []
+    amendments: int | None = None    # total number of amendments, when not all are listed
+    per_office: Literal["team_decree"] | None = None  # number/date come from the office's year file
+
+    @model_validator(mode="after")
+    def _shape(self):
+        if self.per_office is None and (self.number is None or self.year is None):
+            raise ValueError("number and year are required")
+        if self.amendments is not None and self.amendments < len(self.amended_by):
+            raise ValueError("amendments is smaller than the number of amended_by entries")
+        return self
+
+
+class RegulationsFile(Node):
+    regulations: dict[Id, Regulation]
+
+
+# ---------------------------------------------------------------- text items
+
+class ListItem(Node):
+    id: Id
+    only: list[Level] | None = None
+    term: str | None = None          # a defined term, e.g. "Zona Integritas (ZI)"
+    text: str = ""
+    numbering: Numbering | None = None  # numbering of the sub-items
+    items: list["ListItem"] = []
+    generate: Literal["coordinators"] | None = None  # sub-items computed from the areas
+
+    @model_validator(mode="after")
+    def _shape(self):
+        if not self.text and not self.term:
+            raise ValueError("an item needs text")
+        if (self.items or self.generate) and not self.numbering:
+            raise ValueError("an item with sub-items needs 'numbering' (letter, number or paren)")
+        return self
+
+
+class Block(Node):
+    """One piece of a section: a paragraph, a list, or generated content."""
+
+    id: Id
+    only: list[Level] | None = None
+    text: str | None = None
+    numbering: Numbering | None = None
+    items: list[ListItem] | None = None
+    generate: Literal["dasar_hukum", "component_model"] | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self):
+        kinds = [k for k in ("text", "items", "generate") if getattr(self, k) is not None]
+        if len(kinds) != 1:
+            raise ValueError("a block has exactly one of: text, items, generate")
+        if self.items is not None and not self.numbering:
+            raise ValueError("a list block needs 'numbering' (letter, number or paren)")
+        if self.generate == "dasar_hukum" and not self.numbering:
+            raise ValueError("a generated list needs 'numbering'")
+        return self
+
+
+class Section(Node):
+    id: Id
+    only: list[Level] | None = None
+    title: str
+    blocks: list[Block] = []
+
+
+class Chapter(Node):
+    id: Id
+    title: str
+    blocks: list[Block] = []         # text before the first section
+    sections: list[Section] = []
+    generate: Literal["areas"] | None = None  # sections computed from the areas
+
+
+class Area(Node):
+    id: Id
+    name: str
+    kind: Literal["pengungkit", "hasil"] = "pengungkit"
+    targets: list[ListItem] = []
+    intro: str | None = None
+    numbering: Numbering = "number"
+    actions: list[ListItem] = []
+
+
+class Keputusan(Node):
+    title: str
+    menimbang: list[ListItem]
+    diktum: list[ListItem]
+
+
+class Lampiran(Node):
+    cover: list[str]                # lines of the cover page
+    kata_pengantar: list[Block]
+    chapters: list[Chapter]
+    penutup: Chapter
+    areas: list[Area]
+    targets_title: str
+
+
+class CommonDoc(Node):
+    keputusan: Keputusan
+    lampiran: Lampiran
+
+
+# ---------------------------------------------------------------- year and office-year
+
+MONTHS = ("jan", "feb", "mar", "apr", "mei", "jun", "jul", "agt", "sep", "okt", "nov", "des")
+Percent = Annotated[int, Field(ge=0, le=100)]
+
+
+class TargetRow(Node):
+    id: Id
+    only: list[Level] | None = None
+    label: str
+    cumulative: bool = False
+    months: dict[Literal[MONTHS], Percent] = {}  # type: ignore[valid-type]
+
+
+class TargetGroup(Node):
+    area: Id
+    rows: list[TargetRow]
+
+
+class Patch(Node):
+    replace: dict[Id, dict[str, Any]] = {}
+    add: list[dict[str, Any]] = []
+    remove: list[Id] = []
+
+
+class TeamDecree(Node):
+    number: str | int | Placeholder
+    date: dt.date | Placeholder
+
+
+class YearFile(Node):
+    """data/<year>/decree.yaml: what changes every year."""
+
+    mengingat: list[Id]
+    dasar_hukum: list[Id]
+    targets: list[TargetGroup]
+    patch: Patch = Patch()
+
+
+class OfficeYear(Node):
+    """data/<year>/offices/<office>.yaml: one office's own values for one year."""
+
+    number: str | int | Placeholder | None = None
+    date: dt.date | Placeholder | None = None
+    team_decree: TeamDecree | None = None
+    patch: Patch = Patch()
+
+
+ListItem.model_rebuild()

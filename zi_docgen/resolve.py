@@ -1,0 +1,432 @@
+"""Stage 2, resolve: validated data for one office and year → the decree as it will read.
+
+Everything computed lives here: which items apply to the office's level, labels
+(a., 1., 1), I, A., KESATU), cross-references, citations and their order, dates,
+variables inside text, and the list of placeholders that make a draft.
+The result is plain immutable data that render, check and diff all share.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from . import citations, labels
+from .dates import long_date
+from .errors import DataError, Src
+from .load import DataSet, build_common
+from .model import (Area, Block, Chapter, ListItem, Numbering, Office, OfficeYear, Placeholder, Regulation,
+                    TargetGroup, MONTHS)
+from .textvars import expand
+
+
+@dataclass(frozen=True)
+class RItem:
+    id: str
+    label: str
+    text: str                      # final text; *words* are italics
+    src: Src | None = None
+    term: str = ""
+    items: tuple["RItem", ...] = ()
+
+    @property
+    def full_text(self) -> str:
+        return f"{self.term} {self.text}" if self.term else self.text
+
+
+@dataclass(frozen=True)
+class RBlock:
+    id: str
+    kind: str                      # para | heading | list | figure
+    text: str = ""
+    items: tuple[RItem, ...] = ()
+    src: Src | None = None
+
+
+@dataclass(frozen=True)
+class RSection:
+    id: str
+    label: str                     # "A."
+    title: str
+    blocks: tuple[RBlock, ...]
+    src: Src | None = None
+
+
+@dataclass(frozen=True)
+class RChapter:
+    id: str
+    label: str                     # "I"
+    title: str
+    blocks: tuple[RBlock, ...]
+    sections: tuple[RSection, ...]
+    src: Src | None = None
+
+
+@dataclass(frozen=True)
+class RArea:
+    id: str
+    label: str                     # "I"
+    name: str
+    kind: str
+    src: Src | None = None
+
+
+@dataclass(frozen=True)
+class RTargetRow:
+    id: str
+    no: str
+    label: str
+    values: tuple[int | None, ...]  # 12 months, None = blank
+    cumulative: bool
+    src: Src | None = None
+
+    @property
+    def cells(self) -> tuple[str, ...]:
+        return tuple("" if v is None else f"{v}%" for v in self.values)
+
+
+@dataclass(frozen=True)
+class RTargetGroup:
+    area_id: str
+    label: str                     # "I."
+    name: str
+    rows: tuple[RTargetRow, ...]
+    src: Src | None = None
+
+
+@dataclass(frozen=True)
+class PlaceholderUse:
+    text: str
+    src: Src | None
+
+
+@dataclass(frozen=True)
+class Decree:
+    office: Office
+    year: int
+    number: str
+    date: dt.date | None
+    date_text: str
+    title: str
+    menimbang: tuple[RItem, ...]
+    mengingat: tuple[RItem, ...]
+    diktum: tuple[RItem, ...]
+    signer_name: str
+    salinan_jabatan: str
+    salinan_name: str
+    cover: tuple[str, ...]
+    kata_pengantar: tuple[RBlock, ...]
+    chapters: tuple[RChapter, ...]
+    penutup: RChapter
+    areas: tuple[RArea, ...]
+    hasil_names: tuple[str, ...]
+    targets_title: str
+    targets: tuple[RTargetGroup, ...]
+    placeholders: tuple[PlaceholderUse, ...]
+    srcs: dict[str, Src | None] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def is_draft(self) -> bool:
+        return bool(self.placeholders)
+
+    @property
+    def seat(self) -> str:
+        return self.office.seat
+
+    @property
+    def heading_title(self) -> str:
+        return f"KEPUTUSAN {self.office.name.upper()}"
+
+    @property
+    def jabatan(self) -> str:
+        return f"KETUA {self.office.name.upper()},"
+
+    @property
+    def menetapkan(self) -> str:
+        return f"KEPUTUSAN {self.office.name.upper()} TENTANG {plain(self.title).upper()}."
+
+    def blocks(self) -> Iterator[tuple[str, RBlock]]:
+        """Every Lampiran block with its address (chapter/section/block ids)."""
+        for b in self.kata_pengantar:
+            yield f"kata-pengantar/{b.id}", b
+        for ch in (*self.chapters, self.penutup):
+            for b in ch.blocks:
+                yield f"{ch.id}/{b.id}", b
+            for s in ch.sections:
+                for b in s.blocks:
+                    yield f"{ch.id}/{s.id}/{b.id}", b
+
+    def texts(self) -> Iterator[tuple[str, str, Src | None]]:
+        """Every piece of running text as (address, plain-markup text, source), in reading order."""
+        yield "keputusan/title", self.title, self.srcs.get("title")
+        for m in self.menimbang:
+            yield f"keputusan/menimbang/{m.id}", m.text, m.src
+        for m in self.mengingat:
+            yield f"keputusan/mengingat/{m.id}", m.text, m.src
+        for d in self.diktum:
+            yield f"keputusan/diktum/{d.id}", d.text, d.src
+        for i, line in enumerate(self.cover):
+            yield f"lampiran/cover/{i}", line, self.srcs.get("cover")
+        for ch in (*self.chapters, self.penutup):
+            yield f"lampiran/{ch.id}/title", ch.title, ch.src
+            for s in ch.sections:
+                yield f"lampiran/{ch.id}/{s.id}/title", s.title, s.src
+        for addr, b in self.blocks():
+            if b.kind in ("para", "heading"):
+                yield f"lampiran/{addr}", b.text, b.src
+            for it in _walk_items(b.items):
+                yield f"lampiran/{addr}/{it.id}", it.full_text, it.src
+        yield "lampiran/targets/title", self.targets_title, self.srcs.get("targets_title")
+        for g in self.targets:
+            for r in g.rows:
+                yield f"lampiran/targets/{g.area_id}/{r.id}", r.label, r.src
+
+
+def _walk_items(items: tuple[RItem, ...]) -> Iterator[RItem]:
+    for it in items:
+        yield it
+        yield from _walk_items(it.items)
+
+
+def plain(text: str) -> str:
+    """Text without the *italics* markup."""
+    from .markup import to_plain
+
+    return to_plain(text)
+
+
+# ---------------------------------------------------------------- resolving
+
+class _Vars:
+    """Attribute access for text variables (the sandbox reads attributes)."""
+
+    def __init__(self, **kw: Any):
+        self.__dict__.update(kw)
+
+    def __str__(self) -> str:  # pragma: no cover - only reached by {{ decree }}
+        raise DataError("a variable needs an attribute, e.g. {{ office.name }}")
+
+
+class _Resolver:
+    def __init__(self, ds: DataSet, year: int, office: Office, oy: OfficeYear):
+        self.ds, self.year, self.office, self.oy = ds, year, office, oy
+        self.placeholders: list[PlaceholderUse] = []
+        self.level = office.level
+
+    def note(self, value: Any, src: Src | None) -> str:
+        if isinstance(value, Placeholder):
+            self.placeholders.append(PlaceholderUse(value.placeholder, value.src or src))
+        return str(value)
+
+    def text(self, text: str, src: Src | None, **extra: Any) -> str:
+        variables = dict(self.base_vars)
+        variables.update(extra)
+        return expand(text, variables, src, on_value=lambda v: self.note(v, src))
+
+    def applies(self, node: Any) -> bool:
+        only = getattr(node, "only", None)
+        return only is None or self.level in only
+
+
+def resolve(ds: DataSet, year: int, office_id: str) -> Decree:
+    office = ds.office(office_id)
+    yd = ds.year(year)
+    oy = yd.office_files.get(office_id) or OfficeYear()
+    common, target_groups = build_common(ds, year, office_id)
+    r = _Resolver(ds, year, office, oy)
+    kep, lam = common.keputusan, common.lampiran
+    oy_src = Src.of(yd.path / "offices" / f"{office_id}.yaml")
+
+    number = oy.number if oy.number is not None else Placeholder(placeholder="Nomor Keputusan")
+    date = oy.date if oy.date is not None else Placeholder(placeholder="Tanggal penetapan")
+    number_text = r.note(number, oy.src_of("number") or oy_src)
+    date_text = r.note(date, oy.src_of("date") or oy_src) if isinstance(date, Placeholder) else long_date(date)
+    if isinstance(date, dt.date) and date.year != year:
+        raise DataError(f"the decree date {date.isoformat()} is not in {year}", oy.src_of("date"),
+                        "the year in the title must equal the year of signing")
+
+    areas = [a for a in lam.areas if r.applies(a)]
+    pengungkit = [a for a in areas if a.kind == "pengungkit"]
+    r.base_vars = {
+        "office": office,
+        "year": year,
+        "areas": _Vars(pengungkit=labels.join_list([a.name for a in pengungkit])),
+        "refs": _Vars(preceding=""),
+    }
+    title = r.text(kep.title, kep.src_of("title"))
+    r.base_vars["decree"] = _Vars(title=title, number=number_text)
+
+    # Keputusan
+    menimbang_items = [m for m in kep.menimbang if r.applies(m)]
+    menimbang = tuple(
+        RItem(m.id, labels.item_label("letter", i + 1),
+              r.text(m.text, m.src_of("text"), refs=_Vars(preceding=labels.preceding_refs("letter", i))),
+              m.src_of("text"))
+        for i, m in enumerate(menimbang_items))
+    mengingat = _legal_bases(r, yd.file.mengingat, yd.raw.get("mengingat"), "mengingat")
+    diktum_items = [d for d in kep.diktum if r.applies(d)]
+    diktum = tuple(RItem(d.id, labels.diktum(i + 1), r.text(d.text, d.src_of("text")), d.src_of("text"))
+                   for i, d in enumerate(diktum_items))
+
+    # Lampiran
+    dasar_hukum = _legal_bases(r, yd.file.dasar_hukum, yd.raw.get("dasar_hukum"), "dasar_hukum")
+    r_areas = tuple(RArea(a.id, labels.roman(i + 1), a.name, a.kind, a.src) for i, a in enumerate(areas))
+    ctx = _LampiranCtx(r, dasar_hukum, pengungkit)
+    chapters_in = [c for c in lam.chapters if r.applies(c)]
+    chapters = tuple(ctx.chapter(c, labels.roman(i + 1)) for i, c in enumerate(chapters_in))
+    penutup = ctx.chapter(lam.penutup, labels.roman(len(chapters) + 1))
+    kata_pengantar = tuple(ctx.blocks(lam.kata_pengantar))
+    cover = tuple(r.text(line, lam.src_of("cover")).upper() for line in lam.cover)
+    targets = _targets(r, target_groups, areas)
+
+    signer = r.note(office.ketua.name, office.ketua.src_of("name"))
+    sal_jab = r.note(office.salinan.jabatan, office.salinan.src_of("jabatan"))
+    sal_name = r.note(office.salinan.name, office.salinan.src_of("name"))
+
+    # Placeholders are listed once per place, in order of appearance.
+    seen, uses = set(), []
+    for p in r.placeholders:
+        if (p.text, p.src) not in seen:
+            seen.add((p.text, p.src))
+            uses.append(p)
+
+    return Decree(
+        office=office, year=year, number=number_text,
+        date=date if isinstance(date, dt.date) else None, date_text=date_text,
+        title=title, menimbang=menimbang, mengingat=mengingat, diktum=diktum,
+        signer_name=signer, salinan_jabatan=sal_jab, salinan_name=sal_name,
+        cover=cover, kata_pengantar=kata_pengantar, chapters=chapters, penutup=penutup,
+        areas=r_areas,
+        hasil_names=tuple(plain(r.text(t.text, t.src_of("text"))) for a in areas if a.kind == "hasil"
+                          for t in a.targets if r.applies(t)),
+        targets_title=r.text(lam.targets_title, lam.src_of("targets_title")),
+        targets=targets, placeholders=tuple(uses),
+        srcs={"title": kep.src_of("title"), "cover": lam.src_of("cover"),
+              "targets_title": lam.src_of("targets_title"), "number": oy.src_of("number") or oy_src,
+              "date": oy.src_of("date") or oy_src},
+    )
+
+
+def _legal_bases(r: _Resolver, ids: list[str], raw_list: Any, what: str) -> tuple[RItem, ...]:
+    regs = r.ds.regulations
+    item_srcs = list(getattr(raw_list, "item_src", [])) or [None] * len(ids)
+    seen: dict[str, Src | None] = {}
+    cited: list[citations.Cited] = []
+    for rid, src in zip(ids, item_srcs):
+        if rid in seen:
+            raise DataError(f"'{rid}' is listed twice in {what}", src, "remove one of them")
+        seen[rid] = src
+        if rid not in regs:
+            import difflib
+            close = difflib.get_close_matches(rid, list(regs), n=1)
+            raise DataError(f"unknown regulation '{rid}' in {what}", src,
+                            f"did you mean '{close[0]}'?" if close else "add it to data/regulations.yaml")
+        cited.append(_cited(r, rid, regs[rid]))
+    cited.sort(key=citations.Cited.sort_key)
+    out = []
+    for i, c in enumerate(cited):
+        amendments = [_cited(r, a, regs[a]) for a in c.reg.amended_by]
+        out.append(RItem(c.id, labels.item_label("number", i + 1), citations.cite(c, amendments) + ";",
+                         c.reg.src_of("title")))
+    return tuple(out)
+
+
+def _cited(r: _Resolver, rid: str, reg: Regulation) -> citations.Cited:
+    issuer = r.text(reg.issuer, reg.src_of("issuer")) if reg.issuer else None
+    title = r.text(reg.title, reg.src_of("title"))
+    if reg.per_office == "team_decree":
+        td = r.oy.team_decree
+        num = td.number if td else Placeholder(placeholder="Nomor Keputusan Tim Pembangunan ZI")
+        date = td.date if td else Placeholder(placeholder="Tanggal Keputusan Tim Pembangunan ZI")
+        src = (td.src if td else None) or reg.src
+        number = r.note(num, src)
+        date_text = r.note(date, src) if isinstance(date, Placeholder) else long_date(date)
+        return citations.Cited(rid, reg, number, r.year, date if isinstance(date, dt.date) else None,
+                               date_text, issuer, title)
+    date_text = long_date(reg.date) if reg.date else None
+    return citations.Cited(rid, reg, str(reg.number), int(reg.year), reg.date, date_text, issuer, title)
+
+
+class _LampiranCtx:
+    def __init__(self, r: _Resolver, dasar_hukum: tuple[RItem, ...], pengungkit: list[Area]):
+        self.r, self.dasar_hukum, self.pengungkit = r, dasar_hukum, pengungkit
+
+    def chapter(self, ch: Chapter, label: str) -> RChapter:
+        sections = [s for s in ch.sections if self.r.applies(s)]
+        rsections = [RSection(s.id, f"{labels.upper_letter(i + 1)}.", self.r.text(s.title, s.src_of("title")),
+                              tuple(self.blocks(s.blocks)), s.src) for i, s in enumerate(sections)]
+        if ch.generate == "areas":
+            start = len(rsections)
+            for j, area in enumerate(self.pengungkit):
+                rsections.append(self.area_section(area, f"{labels.upper_letter(start + j + 1)}.", j + 1))
+        return RChapter(ch.id, label, self.r.text(ch.title, ch.src_of("title")).upper(),
+                        tuple(self.blocks(ch.blocks)), tuple(rsections), ch.src)
+
+    def area_section(self, area: Area, label: str, n: int) -> RSection:
+        blocks = [RBlock(f"{area.id}-target-label", "heading", "Target:", src=area.src_of("targets"))]
+        blocks.append(RBlock(f"{area.id}-targets", "list", items=self.items(area.targets, "number"),
+                             src=area.src_of("targets")))
+        blocks.append(RBlock(f"{area.id}-aksi-label", "heading", "Rencana Aksi:", src=area.src_of("actions")))
+        if area.intro:
+            blocks.append(RBlock(f"{area.id}-intro", "para", self.r.text(area.intro, area.src_of("intro")),
+                                 src=area.src_of("intro")))
+        blocks.append(RBlock(f"{area.id}-actions", "list", items=self.items(area.actions, area.numbering),
+                             src=area.src_of("actions")))
+        return RSection(area.id, label, f"AREA {labels.roman(n)} – {area.name}", tuple(blocks), area.src)
+
+    def blocks(self, blocks: list[Block]) -> Iterator[RBlock]:
+        for b in blocks:
+            if not self.r.applies(b):
+                continue
+            if b.text is not None:
+                yield RBlock(b.id, "para", self.r.text(b.text, b.src_of("text")), src=b.src_of("text"))
+            elif b.items is not None:
+                yield RBlock(b.id, "list", items=self.items(b.items, b.numbering), src=b.src)
+            elif b.generate == "dasar_hukum":
+                items = tuple(RItem(it.id, labels.item_label(b.numbering, i + 1), it.text, it.src)
+                              for i, it in enumerate(self.dasar_hukum))
+                yield RBlock(b.id, "list", items=items, src=b.src)
+            elif b.generate == "component_model":
+                yield RBlock(b.id, "figure", src=b.src)
+
+    def items(self, items: list[ListItem], numbering: Numbering, depth: int = 1) -> tuple[RItem, ...]:
+        if depth > 2:
+            raise DataError("lists nest at most two levels deep", items[0].src if items else None,
+                            "move the deeper items into their parent's text")
+        kept = [it for it in items if self.r.applies(it)]
+        out = []
+        for i, it in enumerate(kept):
+            subs: tuple[RItem, ...] = ()
+            if it.generate == "coordinators":
+                names = [a.name for a in self.pengungkit]
+                subs = tuple(RItem(f"{it.id}-{a.id}", labels.item_label(it.numbering, j + 1),
+                                   f"Koordinator {a.name}" + (";" if j < len(names) - 1 else "."), it.src_of("generate"))
+                             for j, a in enumerate(self.pengungkit))
+            elif it.items:
+                subs = self.items(it.items, it.numbering, depth + 1)
+            out.append(RItem(it.id, labels.item_label(numbering, i + 1), self.r.text(it.text, it.src_of("text")),
+                             it.src_of("text"), term=self.r.text(it.term, it.src_of("term")) if it.term else "",
+                             items=subs))
+        return tuple(out)
+
+
+def _targets(r: _Resolver, groups: list[TargetGroup], areas: list[Area]) -> tuple[RTargetGroup, ...]:
+    by_id = {a.id: (i, a) for i, a in enumerate(areas)}
+    out = []
+    seen: set[str] = set()
+    for g in groups:
+        if g.area not in by_id:
+            import difflib
+            close = difflib.get_close_matches(g.area, list(by_id), n=1)
+            raise DataError(f"target group for unknown area '{g.area}'", g.src_of("area"),
+                            f"did you mean '{close[0]}'?" if close else "use an area id from common/lampiran.yaml")
+        if g.area in seen:
+            raise DataError(f"area '{g.area}' has two target groups", g.src_of("area"), "merge their rows")
+        seen.add(g.area)
+        idx, area = by_id[g.area]
+        rows = [row for row in g.rows if r.applies(row)]
+        rrows = tuple(RTargetRow(row.id, str(j + 1), r.text(row.label, row.src_of("label")),
+                                 tuple(row.months.get(m) for m in MONTHS), row.cumulative, row.src)
+                      for j, row in enumerate(rows))
+        out.append(RTargetGroup(g.area, f"{labels.roman(idx + 1)}.", area.name, rrows, g.src))
+    return tuple(out)
