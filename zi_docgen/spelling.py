@@ -639,9 +639,9 @@ class SpellChecker:
     ) -> tuple[str, ...]:
         """Merge spylls' suggestions with close words from ``vocabulary``.
 
-        Order: vocabulary words at distance <= 1, words of the document
-        being checked at distance 2, spylls' best guess, other vocabulary
-        words at distance 2, the rest of spylls' list.
+        Order: vocabulary words at distance <= 1, (up to two) words of the
+        document being checked at distance 2, spylls' best guess, other
+        vocabulary words at distance 2, the rest of spylls' list.
         """
         key = word.translate(_DASHES).lower()
         from_hunspell = {h.lower() for h in hunspell}
@@ -662,7 +662,7 @@ class SpellChecker:
         near = [_match_case(c[-1], word) for c in close if c[0] <= 1]
         far_doc = [_match_case(c[-1], word) for c in close if c[0] == 2 and c[-1] in document]
         far = [_match_case(c[-1], word) for c in close if c[0] == 2 and c[-1] not in document]
-        merged = _unique([*near, *far_doc, *hunspell[:1], *far, *hunspell[1:]], casefold=True)
+        merged = _unique([*near, *far_doc[:2], *hunspell[:1], *far, *far_doc[2:], *hunspell[1:]], casefold=True)
         return tuple(merged[:MAX_SUGGESTIONS])
 
     def _dictionary_form(self, word: str) -> str:
