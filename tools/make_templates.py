@@ -382,6 +382,15 @@ def target_table(doc) -> None:
     for row in table.rows:
         for cell, w in zip(row.cells, widths):
             set_cell_width(cell, w)
+    # LibreOffice lays a table out from its grid, Word from the cell widths: set both.
+    for col, w in zip(table._tbl.tblGrid.gridCol_lst, widths):
+        col.w = Mm(w)
+    tblw = table._tbl.tblPr.find(qn("w:tblW"))
+    if tblw is None:
+        tblw = OxmlElement("w:tblW")
+        table._tbl.tblPr.append(tblw)
+    tblw.set(qn("w:type"), "dxa")
+    tblw.set(qn("w:w"), str(int(sum(widths) / 25.4 * 1440)))
 
     def put(cell, text, style):
         p = cell.paragraphs[0]
@@ -422,6 +431,9 @@ def target_table(doc) -> None:
     put(end_inner.cells[0], "{%tr endfor %}", "ZI Tabel")
     end_outer = table.add_row()
     put(end_outer.cells[0], "{%tr endfor %}", "ZI Tabel")
+    for row in (end_inner, end_outer):
+        for cell, w in zip(row.cells, widths):
+            set_cell_width(cell, w)
     for row in (rows[3], r5):
         trpr = row._tr.get_or_add_trPr()
         trpr.append(OxmlElement("w:cantSplit"))

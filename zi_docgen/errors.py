@@ -46,6 +46,10 @@ class ZiError(Exception):
         self.src = src
         self.hint = hint
 
+    def __reduce__(self):
+        # Errors raised in build worker processes travel back by pickle.
+        return (self.__class__, (self.message, self.src, self.hint))
+
     def __str__(self) -> str:
         where = f"{self.src}: " if self.src else ""
         hint = f" ({self.hint})" if self.hint else ""

@@ -131,6 +131,7 @@ class DataSet:
     common_raw: LocDict
     years: list[int]
     _year_cache: dict[int, "YearData"] = field(default_factory=dict, repr=False)
+    _common_cache: dict[int, tuple] = field(default_factory=dict, repr=False)
 
     def year(self, year: int) -> "YearData":
         if year not in self._year_cache:
@@ -254,6 +255,18 @@ def document_raw(ds: DataSet, year: int, office_id: str) -> LocDict:
 
 
 def build_common(ds: DataSet, year: int, office_id: str) -> tuple[CommonDoc, list[TargetGroup]]:
+    """The validated text for one office; offices without a patch share one validated copy."""
+    oraw = ds.year(year).office_raw.get(office_id)
+    patched = isinstance(oraw, LocDict) and "patch" in oraw
+    if not patched and year in ds._common_cache:
+        return ds._common_cache[year]
+    result = _build_common(ds, year, office_id)
+    if not patched:
+        ds._common_cache[year] = result
+    return result
+
+
+def _build_common(ds: DataSet, year: int, office_id: str) -> tuple[CommonDoc, list[TargetGroup]]:
     doc = document_raw(ds, year, office_id)
     targets = doc.pop("targets")
     common = validate(CommonDoc, doc, doc.src)

@@ -76,6 +76,11 @@ class _CompiledTemplate(DocxTemplate):
         # Core properties are set by the renderer; nothing to template there.
         return None
 
+    def resolve_listing(self, xml):
+        # Only needed for docxtpl's Listing objects, which we never pass; it is a
+        # costly regex pass over every part.
+        return xml
+
 
 @dataclass
 class _Loaded:
@@ -131,20 +136,34 @@ class Renderer:
         props.modified = stamp
         props.last_printed = FIXED_TIME
         props.keywords = "DRAFT" if decree.is_draft else ""
-        buf = io.BytesIO()
-        tpl.save(buf)
-        return normalise_zip(buf.getvalue())
+        tpl.pre_processing()
+        return package_bytes(tpl.docx.part.package)
 
 
-def normalise_zip(blob: bytes) -> bytes:
-    """Same content → same bytes: fixed timestamps and attributes, original entry order."""
+def package_bytes(package) -> bytes:
+    """Serialise a python-docx package deterministically: fixed timestamps, stable order.
+
+    python-docx's own save stamps the current time on every zip entry; writing the
+    parts here also avoids compressing the whole package twice.
+    """
+    from docx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI
+    from docx.opc.pkgwriter import _ContentTypesItem
+
+    parts = list(package.iter_parts())
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(blob)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            zi = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        def put(name: str, data: bytes) -> None:
+            zi = zipfile.ZipInfo(name.lstrip("/"), date_time=(1980, 1, 1, 0, 0, 0))
             zi.compress_type = zipfile.ZIP_DEFLATED
             zi.external_attr = 0o600 << 16
-            zout.writestr(zi, zin.read(info.filename))
+            zf.writestr(zi, data)
+
+        put(CONTENT_TYPES_URI, _ContentTypesItem.from_parts(parts).blob)
+        put(PACKAGE_URI.rels_uri, package.rels.xml)
+        for part in parts:
+            put(part.partname, part.blob)
+            if len(part.rels):
+                put(part.partname.rels_uri, part.rels.xml)
     return out.getvalue()
 
 

@@ -23,15 +23,19 @@ _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]
 class LocDict(dict):
     """A dict that knows where it and each of its values were written."""
 
-    src: Src
-    key_src: dict[str, Src]
+    def __init__(self, *args, src: Src | None = None, **kw):
+        super().__init__(*args, **kw)
+        self.src = src
+        self.key_src: dict[str, Src | None] = {k: src for k in self}
 
 
 class LocList(list):
     """A list that knows where it and each of its items were written."""
 
-    src: Src
-    item_src: list[Src]
+    def __init__(self, *args, src: Src | None = None):
+        super().__init__(*args)
+        self.src = src
+        self.item_src: list[Src | None] = [src] * len(self)
 
 
 def _src(path: str, node: yaml.Node) -> Src:
