@@ -126,5 +126,24 @@ def build(data_dir: Path, out_dir: Path, templates_dir: Path, *, year: int | Non
             atomic_write(year_dir / rel, data)
             result.entries.append(ManifestEntry(d.office.id, name, rel, sha256(data),
                                                 "draft" if d.is_draft else "final", len(d.placeholders)))
+    if pdf:
+        result.entries.extend(_publish_pdfs(year_dir, result.entries, jobs or default_jobs()))
     update_manifest(year_dir, year, result.entries)
     return result
+
+
+def _publish_pdfs(year_dir: Path, entries: list[ManifestEntry], workers: int) -> list[ManifestEntry]:
+    from .errors import OutputError
+    from .pdf import PdfError, convert_to_pdf
+
+    docx = [year_dir / e.file for e in entries]
+    try:
+        pdfs = convert_to_pdf(docx, workers=workers)
+    except PdfError as exc:
+        raise OutputError(str(exc), Src.of(year_dir)) from None
+    out = []
+    for e, path in zip(entries, pdfs):
+        rel = path.relative_to(year_dir).as_posix()
+        out.append(ManifestEntry(e.office, f"{e.document}.pdf", rel, sha256(path.read_bytes()), e.status,
+                                 e.placeholders))
+    return out
