@@ -185,7 +185,13 @@ def preview(
 def main(argv: list[str] | None = None) -> None:
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
     try:
-        app(args=argv, standalone_mode=False)
+        # Without standalone mode Typer returns the exit code of typer.Exit, and
+        # turns Ctrl-C into a returned 130.
+        rv = app(args=argv, standalone_mode=False)
+        if rv == 130:
+            raise KeyboardInterrupt
+        if isinstance(rv, int) and rv:
+            sys.exit(rv)
     except ZiError as exc:
         if debug:
             raise

@@ -46,7 +46,10 @@ def validate(model: type[M], raw: Any, file_src: Src) -> M:
 
 
 def _data_error(exc: ValidationError, raw: Any, file_src: Src, model: type[BaseModel]) -> DataError:
-    err = exc.errors(include_url=False)[0]
+    errors = exc.errors(include_url=False)
+    # A misspelt key also makes the real key "missing": name the misspelling.
+    errors.sort(key=lambda e: 0 if e["type"] == "extra_forbidden" else 1)
+    err = errors[0]
     loc = tuple(err["loc"])
     src = locate(raw, loc, file_src)
     kind = err["type"]

@@ -14,6 +14,7 @@ from jinja2 import StrictUndefined, TemplateError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 
 from .errors import DataError, Src
+from .yamlsrc import refine
 
 VAR_RE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\s*\}\}")
 
@@ -54,7 +55,7 @@ def expand(text: str, variables: dict[str, Any], src: Src | None, on_value=None)
                 raise UndefinedError(name)
             str_value = str(value)
         except (UndefinedError, TemplateError, AttributeError):
-            raise DataError(f"unknown variable '{{{{ {name} }}}}'", src,
+            raise DataError(f"unknown variable '{{{{ {name} }}}}'", refine(src, m.group(0)),
                             "known variables: " + "; ".join(f"{k} ({v})" for k, v in KNOWN.items())) from None
         if on_value is not None:
             on_value(value)
