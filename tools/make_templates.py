@@ -276,10 +276,10 @@ def lampiran() -> Document:
     J = WD_ALIGN_PARAGRAPH.JUSTIFY
     C = WD_ALIGN_PARAGRAPH.CENTER
     common_styles(doc)
-    pstyle(doc, "ZI Kepala Lampiran", left=9.0)
+    pstyle(doc, "ZI Kepala Lampiran", left=8.0)
     pstyle(doc, "ZI Judul Lampiran", base="ZI Judul", before=24, after=0)
     pstyle(doc, "ZI Sampul", align=C, bold=True, size=16, line=1.5, keep_next=True)
-    pstyle(doc, "ZI Sampul Awal", base="ZI Sampul", page_break=True, before=180)
+    pstyle(doc, "ZI Sampul Awal", base="ZI Sampul", before=150)
     pstyle(doc, "ZI Bab", align=C, bold=True, page_break=True, keep_next=True, outline=0)
     pstyle(doc, "ZI Bab Judul", align=C, bold=True, after=18, keep_next=True)
     pstyle(doc, "ZI Subbab", bold=True, left=0.75, first=-0.75, tabs=(0.75,), before=12, after=6,
