@@ -1,0 +1,257 @@
+"""`zi-docgen new-year OLD NEW`: start next year's decree from this year's data.
+
+What the new year copies, and how:
+
+* `decree.yaml` is copied byte for byte. It holds ids and the target table;
+  years in titles and text come from `{{ year }}` in data/common, so nothing
+  is searched and replaced (a citation such as "Tahun 2017" must never change).
+* every `offices/<id>.yaml` keeps its text (the office's `patch:` and its
+  comments) except the top-level keys `number`, `date` and `team_decree`: those
+  must be decided anew each year, so they become placeholders, which makes
+  every document a DRAFT until someone fills them in.
+* anything else in the year folder (ERRATA.md: the corrections to the signed
+  decree of OLD) belongs to OLD and is not copied.
+
+Any literal of the old year left in a copied file is not rewritten either:
+it is listed in the checklist with file:line for a person to review.
+
+The new folder is built next to the data folder's years under a hidden name,
+loaded and resolved for every office, and only then renamed into place, so a
+failure leaves nothing half-made.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .errors import DataError, Src, display_path
+from .load import DataSet, load_dataset
+from .resolve import resolve
+
+# A decree year outside this range is almost certainly a typo (2207, 202).
+MIN_YEAR, MAX_YEAR = 2000, 2099
+
+# The keys of an office's year file that are decided anew every year.
+RENEWED_KEYS = ("number", "date", "team_decree")
+
+
+@dataclass(frozen=True)
+class _Todo:
+    where: str   # file[:line]
+    what: str
+
+
+def placeholder_block(new: int) -> list[str]:
+    """The YAML lines that replace number/date/team_decree in an office's new year file."""
+    return [
+        f"# Decided anew for {new} (written by zi-docgen new-year): replace each placeholder",
+        "# with the real value once it is known, e.g. number: 5 and date: "
+        f"{new}-01-05.",
+        f"number: {{placeholder: Nomor Keputusan Tahun {new}}}",
+        f"date: {{placeholder: Tanggal penetapan Keputusan Tahun {new}}}",
+        "team_decree:",
+        f"  number: {{placeholder: Nomor Keputusan Tim Pembangunan ZI Tahun {new}}}",
+        f"  date: {{placeholder: Tanggal Keputusan Tim Pembangunan ZI Tahun {new}}}",
+    ]
+
+
+def _last_end(node: yaml.Node) -> yaml.Mark:
+    """Where the text of a value really ends.
+
+    A block collection's own end mark lies at the next token, past any comment
+    lines that follow it; those comments belong to the next key and must stay.
+    """
+    if isinstance(node, yaml.ScalarNode) or getattr(node, "flow_style", False) or not node.value:
+        return node.end_mark
+    last = node.value[-1]
+    return _last_end(last[1] if isinstance(last, tuple) else last)
+
+
+def _line_span(key: yaml.Node, value: yaml.Node) -> tuple[int, int]:
+    """0-based [start, end) lines of a top-level key and its value."""
+    end = _last_end(value)
+    # A block scalar's end mark sits at column 0 of the line after it.
+    stop = end.line if end.column == 0 and end.line > key.start_mark.line else end.line + 1
+    return key.start_mark.line, stop
+
+
+def renew_office_file(text: str, new: int, path: Path) -> str:
+    """The office's year file for NEW: number/date/team_decree → placeholders, the rest kept as written."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise DataError(f"not valid YAML: {getattr(exc, 'problem', exc)}",
+                        Src.of(path, mark.line + 1 if mark else 0)) from None
+    lines = text.splitlines()
+    spans: list[tuple[int, int]] = []
+    first_key = None
+    if isinstance(root, yaml.MappingNode):
+        for k, v in root.value:
+            if first_key is None:
+                first_key = k.start_mark.line
+            if isinstance(k, yaml.ScalarNode) and k.value in RENEWED_KEYS:
+                spans.append(_line_span(k, v))
+    elif root is not None:
+        raise DataError("expected keys (number, date, team_decree, patch) at the top of the file", Src.of(path, 1))
+    block = placeholder_block(new)
+    if spans:
+        at = min(s for s, _ in spans)
+        keep = [ln for i, ln in enumerate(lines) if not any(s <= i < e for s, e in spans)]
+        # Lines removed before `at` shift it; none can be, as `at` is the first removed line.
+        out = keep[:at] + block + keep[at:]
+    elif first_key is not None:
+        out = lines[:first_key] + block + [""] + lines[first_key:]
+    else:
+        out = lines + ([""] if lines and lines[-1].strip() else []) + block
+    return "\n".join(out) + "\n"
+
+
+def _old_year_literals(path: Path, text: str, old: int) -> list[_Todo]:
+    pattern = re.compile(rf"(?<!\d){old}(?!\d)")
+    found = []
+    for n, line in enumerate(text.splitlines(), 1):
+        m = pattern.search(line)
+        if not m:
+            continue
+        hash_at = line.find("#")
+        kind = "a comment" if 0 <= hash_at < m.start() and (hash_at == 0 or line[hash_at - 1].isspace()) else "data"
+        found.append(_Todo(f"{display_path(path)}:{n}",
+                           f"mentions {old} ({kind}, copied unchanged): {line.strip()[:100]}"))
+    return found
+
+
+def _check_years(ds: DataSet, data: Path, old: int, new: int) -> None:
+    if old not in ds.years:
+        known = ", ".join(map(str, ds.years)) or "none"
+        raise DataError(f"year {old} does not exist", Src.of(data / str(old)), f"years in the data folder: {known}")
+    if not MIN_YEAR <= new <= MAX_YEAR:
+        raise DataError(f"{new} is not a sensible decree year", Src.of(data),
+                        f"give a year between {MIN_YEAR} and {MAX_YEAR}, e.g. {old + 1}")
+    if new <= old:
+        raise DataError(f"the new year {new} must come after {old}", Src.of(data),
+                        f"e.g. zi-docgen new-year {old} {old + 1}")
+    target = data / str(new)
+    if target.exists() or target.is_symlink():
+        raise DataError(f"year {new} already exists; nothing was changed", Src.of(target),
+                        "edit it directly, or rename that folder first if you really want to start it again")
+
+
+def _resolve_every_office(ds: DataSet, year: int) -> None:
+    for oid in ds.offices:
+        resolve(ds, year, oid)
+
+
+def new_year(data: Path, old: int, new: int) -> list[str]:
+    """Create data/<new> from data/<old>; return the checklist lines to print."""
+    data = Path(data)
+    ds = load_dataset(data)
+    _check_years(ds, data, old, new)
+    # OLD must be sound first, so that any error names OLD's real files.
+    _resolve_every_office(ds, old)
+
+    src_dir = data / str(old)
+    final_dir = data / str(new)
+    tmp = Path(tempfile.mkdtemp(prefix=f".new-year-{new}-", dir=data))
+    try:
+        stage = tmp / str(new)
+        (stage / "offices").mkdir(parents=True)
+        copied: list[tuple[Path, str]] = []          # (path once in place, text)
+
+        decree_text = (src_dir / "decree.yaml").read_text(encoding="utf-8")
+        (stage / "decree.yaml").write_text(decree_text, encoding="utf-8", newline="")
+        copied.append((final_dir / "decree.yaml", decree_text))
+
+        office_files = sorted((src_dir / "offices").glob("*.yaml")) if (src_dir / "offices").is_dir() else []
+        for f in office_files:
+            text = renew_office_file(f.read_text(encoding="utf-8"), new, f)
+            (stage / "offices" / f.name).write_text(text, encoding="utf-8", newline="")
+            copied.append((final_dir / "offices" / f.name, text))
+
+        # The new year must load and resolve for every office before it is put in place.
+        staged = DataSet(tmp, ds.offices, ds.regulations, ds.common_raw, [new])
+        try:
+            _resolve_every_office(staged, new)
+        except DataError as exc:
+            raise DataError(f"the copied year {new} does not load ({exc.message}); nothing was written",
+                            Src.of(src_dir), "fix the old year's data and run again") from None
+        try:
+            os.rename(stage, final_dir)
+        except OSError as exc:
+            raise DataError(f"cannot create the year folder: {exc.strerror or exc}; nothing was written",
+                            Src.of(final_dir), "check that it does not exist and that the folder is writable") from None
+    except OSError as exc:
+        raise DataError(f"cannot write the new year: {exc.strerror or exc}; nothing was written",
+                        Src.of(final_dir), "check that the data folder is writable") from None
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    skipped = sorted(p.relative_to(src_dir).as_posix() for p in src_dir.rglob("*")
+                     if p.is_file() and p != src_dir / "decree.yaml" and p not in office_files)
+    return checklist(ds, data, old, new, copied, skipped)
+
+
+def checklist(ds: DataSet, data: Path, old: int, new: int, copied: list[tuple[Path, str]],
+              skipped: list[str]) -> list[str]:
+    todos: list[_Todo] = []
+    with_file = set()
+    for path, text in copied:
+        if path.parent.name != "offices":
+            continue
+        oid = path.stem
+        with_file.add(oid)
+        name = ds.offices[oid].short_name
+        lines = text.splitlines()
+
+        def line_of(prefix: str) -> str:
+            n = next((i for i, ln in enumerate(lines, 1) if ln.startswith(prefix)), 0)
+            return f"{display_path(path)}:{n}" if n else display_path(path)
+
+        todos.append(_Todo(line_of("number:"), f"number: the Nomor Keputusan {new} of {name}"))
+        todos.append(_Todo(line_of("date:"), f"date: the tanggal penetapan (date of signing, in {new}) of {name}"))
+        todos.append(_Todo(line_of("team_decree:"),
+                           f"team_decree: number and date of the Keputusan Tim Pembangunan ZI {new} of {name}"))
+        if re.search(r"^patch:", text, re.M):
+            todos.append(_Todo(line_of("patch:"), f"patch: {name}'s own changes were kept from {old}; "
+                                                  f"check they still hold in {new}"))
+    without = [oid for oid in ds.offices if oid not in with_file]
+    if without:
+        todos.append(_Todo(display_path(data / str(new) / "offices"),
+                           f"{len(without)} office(s) have no file yet ({', '.join(without)}): their Nomor and "
+                           f"tanggal print as placeholders until you add offices/<id>.yaml with number, date "
+                           f"and team_decree"))
+    decree = display_path(data / str(new) / "decree.yaml")
+    decree_text = next(t for p, t in copied if p.name == "decree.yaml")
+    todos.append(_Todo(decree, f"mengingat and dasar_hukum: add regulations issued since {old}, remove revoked ones"))
+    todos.append(_Todo(decree, f"targets: the monthly targets (percent) for {new}"))
+    if re.search(r"^patch:", decree_text, re.M):
+        todos.append(_Todo(decree, f"patch: the changes made for {old} were kept; check they still hold in {new}"))
+    pending_officials = sorted({o.short_name for o in ds.offices.values()
+                                for v in (o.ketua.name, o.salinan.jabatan, o.salinan.name)
+                                if not isinstance(v, str)})
+    todos.append(_Todo(display_path(data / "offices.yaml"),
+                       "ketua and salinan: check the officials are still in office"
+                       + (f"; {len(pending_officials)} office(s) still have placeholders there" if pending_officials
+                          else "")))
+    review: list[_Todo] = []
+    for path, text in copied:
+        review.extend(_old_year_literals(path, text, old))
+
+    out = [f"Created {display_path(data / str(new))} from {display_path(data / str(old))}. "
+           f"Fill in before signing:"]
+    out += [f"  [ ] {t.where}: {t.what}" for t in todos]
+    if review:
+        out.append(f"Review (these lines mention {old} and were copied as they are; change them only if they "
+                   f"mean the decree's own year):")
+        out += [f"  [ ] {t.where}: {t.what}" for t in review]
+    if skipped:
+        out.append(f"Not copied (they belong to {old}): " + ", ".join(skipped))
+    out.append(f"Then: 'zi-docgen check --year {new}' lists every placeholder left; 'zi-docgen build --year {new}' "
+               f"makes DRAFT documents until all are filled in; 'zi-docgen diff {old} {new}' shows what changed.")
+    return out
