@@ -3,6 +3,13 @@
 Each template is read, pre-processed and compiled by Jinja once per process
 (docxtpl alone would do it again for every document). Output is deterministic:
 fixed zip timestamps and core properties, so the same data gives the same bytes.
+
+Speed (see bench/run.py): most of a template is the same in every document
+(styles.xml and stylesWithEffects.xml alone are ~800 kB). So each template
+package is read once per process; per document only the parts that rendering
+changes (the main document, the core properties) are parsed, the others are
+shared bytes, and their zip entries are deflated once and copied as they are.
+The bytes written are the same as python-docx + zipfile would write.
 """
 from __future__ import annotations
 
@@ -10,14 +17,24 @@ import datetime as dt
 import functools
 import io
 import re
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI
+from docx.opc.part import Part, PartFactory
+from docx.opc.pkgreader import PackageReader
+from docx.opc.pkgwriter import _ContentTypesItem
+from docx.opc.package import Unmarshaller
+from docx.package import Package
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 from jinja2 import Environment, StrictUndefined, TemplateError, UndefinedError
+from lxml import etree
 
 from .dates import MONTH_ABBR
 from .errors import Src, TemplateProblem
@@ -32,8 +49,11 @@ FIXED_TIME = dt.datetime(2000, 1, 1, 0, 0, 0)
 class _CompiledTemplate(DocxTemplate):
     """docxtpl, with the Jinja templates of each part compiled once and shared."""
 
-    def __init__(self, blob: bytes, compiled: dict[str, Any], env: Environment, name: str):
-        super().__init__(io.BytesIO(blob))
+    def __init__(self, document, compiled: dict[str, Any], env: Environment, name: str,
+                 has_footnotes: bool = False):
+        super().__init__(io.BytesIO())   # never read: the document is given, see init_docx
+        self.docx = document
+        self._has_footnotes = has_footnotes
         self._compiled = compiled
         self._env = env
         self._name = name
@@ -61,7 +81,9 @@ class _CompiledTemplate(DocxTemplate):
             raise TemplateProblem(f"the template uses an unknown variable: {exc.message}",
                                   Src(f"templates/{self._name}.docx"),
                                   "use only the variables listed in the README") from None
-        dst = re.sub(r"\n<w:p([ >])", r"<w:p\1", dst)
+        # Undo the line breaks added before compiling; the same as docxtpl's
+        # re.sub(r"\n<w:p([ >])", r"<w:p\1", dst) but without a callback per paragraph.
+        dst = dst.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")
         return self.resolve_listing(dst)
 
     def build_xml(self, context, jinja_env=None):
@@ -81,10 +103,97 @@ class _CompiledTemplate(DocxTemplate):
         # costly regex pass over every part.
         return xml
 
+    def render_footnotes(self, context, jinja_env=None) -> None:
+        # docxtpl walks every part of the package, for every section, to look for
+        # footnotes; whether the template has any is known once.
+        if self._has_footnotes:
+            super().render_footnotes(context, jinja_env)
+
+    def fix_tables(self, xml):
+        # docxtpl re-balances the table grid when {%tc %} loops change the number of
+        # cells in a row. That walk costs as much as the parse; when no table needs
+        # it (always, for our templates) the parsed tree is returned as it is.
+        tree = etree.fromstring(xml, parser=_RECOVER)
+        try:
+            if not any(_grid_mismatch(t) for t in tree.iter(_W + "tbl")):
+                return tree
+        except (AttributeError, TypeError, ValueError):
+            pass  # let docxtpl handle (or report) a table it would find odd
+        return super().fix_tables(xml)
+
+    def init_docx(self, reload: bool = True):
+        # docxtpl would re-open the template file here; each instance renders once,
+        # from the package it was given.
+        if self.is_rendered:
+            raise RuntimeError("a _CompiledTemplate renders once; ask the Renderer for another")
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_RECOVER = etree.XMLParser(recover=True)   # what docxtpl's fix_tables parses with
+_FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+
+
+def _grid_mismatch(tbl) -> bool:
+    """Would docxtpl's fix_tables change this table? (its two tests, without the rewrite)"""
+    columns = len(tbl.find(_W + "tblGrid").findall(_W + "gridCol"))
+    most_cells = most_width = 0
+    for row in tbl.iter(_W + "tr"):
+        cells = row.findall(_W + "tc")
+        width = len(cells)
+        for cell in cells:
+            pr = cell.find(_W + "tcPr")
+            span = None if pr is None else pr.find(_W + "gridSpan")
+            if span is not None:
+                width += int(span.get(_W + "val")) - 1
+        most_cells = max(most_cells, len(cells))
+        most_width = max(most_width, width)
+    return most_cells > columns or most_width < columns
+
+
+# Parts that rendering modifies, so each document gets its own parsed copy:
+# the body (and the picture relationship InlineImage adds to it) and the core
+# properties. Headers and footers are replaced by docxtpl with new parts, never
+# edited in place; every other part is copied unchanged.
+_LIVE_TYPES = (CT.WML_DOCUMENT_MAIN, CT.OPC_CORE_PROPERTIES)
+
+
+class _TemplatePackage:
+    """One template read once: its parts as python-docx would save them, and their zip entries.
+
+    `document()` builds a fresh python-docx Document per render from this cache
+    instead of unzipping and parsing the whole package again.
+    """
+
+    def __init__(self, blob: bytes):
+        self._reader = PackageReader.from_file(io.BytesIO(blob))
+        # Shared parts keep the bytes python-docx would write for them (it re-serialises
+        # the XML parts it parses), so the output is what a plain save would give.
+        reference = Package()
+        Unmarshaller.unmarshal(self._reader, reference, PartFactory)
+        self._shared: dict[str, bytes] = {}
+        for part in reference.iter_parts():
+            if part.content_type not in _LIVE_TYPES:
+                self._shared[str(part.partname)] = part.blob
+        # An unchanged part is deflated once here and its entry copied into every document.
+        self.entries = _EntryCache(self._shared.values())
+        self.has_footnotes = any(p.content_type == _FOOTNOTES for p in reference.iter_parts())
+        reference.main_document_part.document  # fail now on a package python-docx cannot use
+
+    def _part(self, partname, content_type, reltype, blob, package):
+        shared = self._shared.get(str(partname))
+        if shared is not None:
+            return Part(partname, content_type, shared, package)
+        return PartFactory(partname, content_type, reltype, blob, package)
+
+    def document(self):
+        package = Package()
+        Unmarshaller.unmarshal(self._reader, package, self._part)
+        return package.main_document_part.document
+
 
 @dataclass
 class _Loaded:
-    blob: bytes
+    package: _TemplatePackage
     compiled: dict[str, Any]
 
 
@@ -107,13 +216,15 @@ class Renderer:
             if not zipfile.is_zipfile(io.BytesIO(blob)):
                 raise TemplateProblem("template is not a valid .docx file", Src.of(path),
                                       "save it again from Word as .docx, or restore it from git")
-            self._loaded[name] = _Loaded(blob, {})
+            try:
+                package = _TemplatePackage(blob)
+            except Exception as exc:  # python-docx raises several kinds for a broken package
+                raise TemplateProblem(f"template cannot be opened: {exc}", Src.of(path),
+                                      "save it again from Word as .docx, or restore it from git") from None
+            self._loaded[name] = _Loaded(package, {})
         loaded = self._loaded[name]
-        try:
-            return _CompiledTemplate(loaded.blob, loaded.compiled, self.env, name)
-        except Exception as exc:  # python-docx raises several kinds for a broken package
-            raise TemplateProblem(f"template cannot be opened: {exc}", Src.of(self.dir / f"{name}.docx"),
-                                  "save it again from Word as .docx, or restore it from git") from None
+        return _CompiledTemplate(loaded.package.document(), loaded.compiled, self.env, name,
+                                 loaded.package.has_footnotes)
 
     def render(self, decree: Decree, name: str) -> bytes:
         tpl = self._template(name)
@@ -137,39 +248,105 @@ class Renderer:
         props.last_printed = FIXED_TIME
         props.keywords = "DRAFT" if decree.is_draft else ""
         tpl.pre_processing()
-        return package_bytes(tpl.docx.part.package)
+        return package_bytes(tpl.docx.part.package, self._loaded[name].package.entries)
 
 
-def package_bytes(package) -> bytes:
+def package_bytes(package, cache: "_EntryCache | None" = None) -> bytes:
     """Serialise a python-docx package deterministically: fixed timestamps, stable order.
 
     python-docx's own save stamps the current time on every zip entry; writing the
-    parts here also avoids compressing the whole package twice.
+    parts here also avoids compressing the whole package twice. `cache` holds
+    entries already deflated (a template's unchanged parts, the figure).
     """
-    from docx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI
-    from docx.opc.pkgwriter import _ContentTypesItem
-
     parts = list(package.iter_parts())
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
-        def put(name: str, data: bytes) -> None:
-            zi = zipfile.ZipInfo(name.lstrip("/"), date_time=(1980, 1, 1, 0, 0, 0))
-            zi.compress_type = zipfile.ZIP_DEFLATED
-            zi.external_attr = 0o600 << 16
-            zf.writestr(zi, data)
+    zw = _ZipWriter(cache)
+    zw.put(CONTENT_TYPES_URI, _ContentTypesItem.from_parts(parts).blob)
+    zw.put(PACKAGE_URI.rels_uri, package.rels.xml)
+    for part in parts:
+        zw.put(part.partname, part.blob)
+        if len(part.rels):
+            zw.put(part.partname.rels_uri, part.rels.xml)
+    return zw.finish()
 
-        put(CONTENT_TYPES_URI, _ContentTypesItem.from_parts(parts).blob)
-        put(PACKAGE_URI.rels_uri, package.rels.xml)
-        for part in parts:
-            put(part.partname, part.blob)
-            if len(part.rels):
-                put(part.partname.rels_uri, part.rels.xml)
-    return out.getvalue()
+
+# The zip is written here rather than with zipfile so that an entry deflated once
+# can be copied into many documents. The layout is exactly what
+# zipfile.ZipFile.writestr writes for ZipInfo(name, (1980, 1, 1, 0, 0, 0)),
+# ZIP_DEFLATED at zlib's default level, mode 0600 (checked by
+# tests/test_render_cache.py), except that the "made by" system is always Unix:
+# zipfile would put 0 there on Windows, and the bytes must not depend on the OS.
+_VERSION = 20                        # 2.0: deflate
+_MADE_BY_UNIX = 3
+_DOS_DATE = (0 << 9) | (1 << 5) | 1  # 1980-01-01
+_DOS_TIME = 0
+_EXTERNAL_ATTR = 0o600 << 16
+_LOCAL = struct.Struct("<4s2B4HL2L2H")
+_CENTRAL = struct.Struct("<4s4B4HL2L5H2L")
+_END = struct.Struct("<4s4H2LH")
+
+
+def _deflate(data: bytes) -> tuple[int, bytes]:
+    c = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+    return zlib.crc32(data), c.compress(data) + c.flush()
+
+
+class _EntryCache:
+    """Deflated data by content: parts that are the same in many documents are compressed once.
+
+    Keyed by the bytes themselves; a template's shared parts are the very same
+    bytes objects every time, so the lookup is a hash already computed and an
+    identity check. Other large repeated blobs (the figure PNG) are added as they
+    come, up to a bound, since a new office may bring a new figure.
+    """
+
+    def __init__(self, blobs=(), limit: int = 16):
+        self._fixed = {b: _deflate(b) for b in blobs}
+        self._extra: dict[bytes, tuple[int, bytes]] = {}
+        self._limit = limit
+
+    def get(self, data: bytes) -> tuple[int, bytes]:
+        hit = self._fixed.get(data) or self._extra.get(data)
+        if hit is None:
+            hit = _deflate(data)
+            # Only media are worth keeping: the XML that changes is different in every document.
+            if len(data) >= 32768 and not data.startswith(b"<?xml"):
+                if len(self._extra) >= self._limit:
+                    self._extra.pop(next(iter(self._extra)))
+                self._extra[data] = hit
+        return hit
+
+
+class _ZipWriter:
+    def __init__(self, cache: _EntryCache | None):
+        self._cache = cache
+        self._chunks: list[bytes] = []
+        self._central: list[bytes] = []
+        self._offset = 0
+
+    def put(self, name: str, data: bytes) -> None:
+        crc, packed = self._cache.get(data) if self._cache is not None else _deflate(data)
+        fname = name.lstrip("/").encode("ascii")   # part names are ASCII by the OPC spec
+        local = _LOCAL.pack(b"PK\x03\x04", _VERSION, 0, 0, zipfile.ZIP_DEFLATED, _DOS_TIME, _DOS_DATE,
+                            crc, len(packed), len(data), len(fname), 0)
+        self._central.append(_CENTRAL.pack(b"PK\x01\x02", _VERSION, _MADE_BY_UNIX, _VERSION, 0, 0,
+                                           zipfile.ZIP_DEFLATED, _DOS_TIME, _DOS_DATE, crc, len(packed),
+                                           len(data), len(fname), 0, 0, 0, 0, _EXTERNAL_ATTR, self._offset)
+                             + fname)
+        self._chunks += (local, fname, packed)
+        self._offset += len(local) + len(fname) + len(packed)
+
+    def finish(self) -> bytes:
+        central = b"".join(self._central)
+        n = len(self._central)
+        end = _END.pack(b"PK\x05\x06", 0, 0, n, n, len(central), self._offset, 0)
+        return b"".join(self._chunks) + central + end
 
 
 # ---------------------------------------------------------------- contexts
 
+@functools.lru_cache(maxsize=16384)
 def _runs(text: str, prefix: str = ""):
+    # Most text is the same for every office; Runs are immutable, so documents share them.
     return to_runs(text, ITALIC_STYLE, prefix=prefix)
 
 

@@ -1,0 +1,303 @@
+"""Benchmark of rendering and bulk builds (not a test: it times things).
+
+    python bench/run.py                      # this working tree
+    python bench/run.py --baseline 5526e2a   # also a git revision, side by side, in the same run
+
+Every measurement runs in a fresh Python process, so caches and imports of one
+measurement never help another, and the bulk builds pay for worker start-up
+exactly as `zi-docgen build` does. The machine may be noisy: each timing is the
+median of --repeat runs, and ratios are only meaningful within one run of this
+script (before and after are measured in the same run, interleaved).
+
+Reported:
+- time per document (one process, warm: templates already compiled), documents/s;
+- the 15-office bulk `build(...)` on the shipped data, with jobs=2 and jobs=1;
+- the floor: python-docx `Document(template).save(BytesIO())` 15 times for each of
+  the two templates, in ONE process; the jobs=2 ratio therefore compares two
+  processes against one, the jobs=1 ratio is like for like;
+- a synthetic national run of 552 offices (38 provinsi + 514 kabupaten/kota) with
+  jobs=2: wall time, documents/s, peak memory (Linux/macOS only: the `resource`
+  module does not exist on Windows).
+
+The markdown table is printed and written to bench/results.md (--out).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+N_PROVINCES = 38
+N_REGENCIES = 514          # kabupaten + kota: 416 + 98 in 2024
+N_KOTA = 98
+
+
+# ---------------------------------------------------------------- measurements (run in a child process)
+
+def _rss() -> dict:
+    try:
+        import resource
+    except ImportError:  # Windows
+        return {}
+    scale = 1 if sys.platform == "darwin" else 1024   # ru_maxrss: bytes on macOS, KiB on Linux
+    return {"rss_self": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale,
+            "rss_children": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * scale}
+
+
+def m_import(root: Path) -> dict:
+    t = time.perf_counter()
+    import zi_docgen.build  # noqa: F401
+    import zi_docgen.render  # noqa: F401
+    return {"import": time.perf_counter() - t, "module": zi_docgen.render.__file__}
+
+
+def m_per_doc(root: Path, rounds: int = 3) -> dict:
+    from zi_docgen.load import load_dataset
+    from zi_docgen.render import Renderer
+    from zi_docgen.resolve import resolve
+
+    ds = load_dataset(root / "data")
+    year = ds.latest_year
+    t = time.perf_counter()
+    decrees = [resolve(ds, year, oid) for oid in ds.offices]
+    t_resolve = (time.perf_counter() - t) / len(decrees)
+    r = Renderer(root / "templates")
+    t = time.perf_counter()
+    first = {name: r.render(decrees[0], name) for name in ("keputusan", "lampiran")}
+    t_first = time.perf_counter() - t
+    times: dict[str, list[float]] = {"keputusan": [], "lampiran": []}
+    sizes: dict[str, int] = {"keputusan": 0, "lampiran": 0}
+    for _ in range(rounds):
+        for d in decrees:
+            for name in ("keputusan", "lampiran"):
+                t = time.perf_counter()
+                data = r.render(d, name)
+                times[name].append(time.perf_counter() - t)
+                sizes[name] = max(sizes[name], len(data))
+    per = {k: statistics.median(v) for k, v in times.items()}
+    per_doc = (per["keputusan"] + per["lampiran"]) / 2
+    return {"resolve_per_office": t_resolve, "first_office": t_first, "keputusan": per["keputusan"],
+            "lampiran": per["lampiran"], "per_doc": per_doc, "docs_per_s": 1 / per_doc,
+            "size_keputusan": sizes["keputusan"], "size_lampiran": sizes["lampiran"],
+            "size_first": sum(len(v) for v in first.values())}
+
+
+def m_floor(root: Path) -> dict:
+    import io
+
+    from docx import Document
+
+    t = time.perf_counter()
+    for name in ("keputusan", "lampiran"):
+        for _ in range(15):
+            Document(str(root / "templates" / f"{name}.docx")).save(io.BytesIO())
+    return {"floor": time.perf_counter() - t}
+
+
+def m_bulk(root: Path, jobs: int, data: Path | None = None) -> dict:
+    from zi_docgen.build import build
+
+    data = data or root / "data"
+    with tempfile.TemporaryDirectory() as out:
+        t = time.perf_counter()
+        result = build(data, Path(out), root / "templates", jobs=jobs)
+        wall = time.perf_counter() - t
+        n = len(result.entries)
+        size = sum((Path(out) / str(result.year) / e.file).stat().st_size for e in result.entries)
+    return {"wall": wall, "documents": n, "bytes": size, **_rss()}
+
+
+def m_national(root: Path, jobs: int) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        data = make_national_data(root / "data", Path(tmp) / "data")
+        return m_bulk(root, jobs, data)
+
+
+def make_national_data(src: Path, dst: Path) -> Path:
+    """A copy of the shipped data with 552 generated offices (placeholders for every person).
+
+    The year folder is reused; its two office files are renamed onto generated
+    offices so that a decree number/date and a patch are still exercised.
+    """
+    shutil.copytree(src, dst)
+    year_dirs = [p for p in dst.iterdir() if p.is_dir() and p.name.isdigit()]
+    offices = []
+
+    def person(what: str) -> str:
+        return json.dumps({"placeholder": what}, ensure_ascii=False)
+
+    def office(oid: str, level: str, kind: str, n: int, province: str) -> str:
+        region = f"{kind} Sintetis {n}"
+        return (f"  - id: {oid}\n    level: {level}\n"
+                f"    name: Komisi Pemilihan Umum {region}\n    short_name: KPU {region}\n"
+                f"    seat: Kota Sintetis {n}\n    province: {province}\n"
+                f"    ketua: {{name: {person(f'Nama Ketua KPU {region}')}}}\n"
+                f"    salinan:\n      jabatan: {person(f'Jabatan pengesah salinan Sekretariat KPU {region}')}\n"
+                f"      name: {person(f'Nama pengesah salinan Sekretariat KPU {region}')}\n")
+
+    for p in range(1, N_PROVINCES + 1):
+        offices.append(office(f"prov-sintetis-{p}", "provinsi", "Provinsi", p, f"Sintetis {p}"))
+    for k in range(1, N_REGENCIES + 1):
+        is_kota = k > N_REGENCIES - N_KOTA
+        level, kind = ("kota", "Kota") if is_kota else ("kabupaten", "Kabupaten")
+        offices.append(office(f"{level[:4] if is_kota else 'kab'}-sintetis-{k}", level, kind, k,
+                              f"Sintetis {1 + (k - 1) % N_PROVINCES}"))
+    (dst / "offices.yaml").write_text("offices:\n" + "\n".join(offices), encoding="utf-8")
+    renames = {"prov-kalbar": "prov-sintetis-1", "kab-sambas": "kab-sintetis-1"}
+    for ydir in year_dirs:
+        odir = ydir / "offices"
+        for f in sorted(odir.glob("*.yaml")) if odir.is_dir() else []:
+            if f.stem in renames:
+                f.rename(odir / f"{renames[f.stem]}.yaml")
+            else:
+                f.unlink()
+    return dst
+
+
+MEASURES = {"import": m_import, "per_doc": m_per_doc, "floor": m_floor, "bulk": m_bulk, "national": m_national}
+
+
+# ---------------------------------------------------------------- driver
+
+def run_child(kind: str, root: Path, pythonpath: str | None, **kw) -> dict:
+    env = dict(os.environ)
+    if pythonpath:
+        # Put the baseline checkout before the editable install of this tree.
+        env["PYTHONPATH"] = pythonpath + os.pathsep + env.get("PYTHONPATH", "")
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--_child", kind, "--_root", str(root),
+           "--_kw", json.dumps(kw)]
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=root)
+    if proc.returncode:
+        raise SystemExit(f"{kind} failed for {root}:\n{proc.stderr}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+class Variant:
+    def __init__(self, label: str, root: Path, pythonpath: str | None):
+        self.label, self.root, self.pythonpath = label, root, pythonpath
+        self.samples: dict[str, list[dict]] = {}
+
+    def measure(self, key: str, kind: str, **kw) -> None:
+        self.samples.setdefault(key, []).append(run_child(kind, self.root, self.pythonpath, **kw))
+
+    def median(self, key: str, field: str) -> float:
+        return statistics.median(s[field] for s in self.samples[key])
+
+    def first(self, key: str, field: str):
+        return self.samples[key][0].get(field)
+
+
+def fmt_s(v: float) -> str:
+    return f"{v * 1000:.1f} ms" if v < 1 else f"{v:.2f} s"
+
+
+def fmt_mb(v) -> str:
+    return "n/a" if v is None else f"{v / 2**20:.0f} MB"
+
+
+def table(variants: list[Variant], args) -> str:
+    rows: list[tuple[str, list[str]]] = []
+
+    def row(label, fn):
+        rows.append((label, [fn(v) for v in variants]))
+
+    row("import zi_docgen (fresh process)", lambda v: fmt_s(v.median("import", "import")))
+    row("resolve, per office", lambda v: fmt_s(v.median("per_doc", "resolve_per_office")))
+    row("first office, both documents (parse + compile)", lambda v: fmt_s(v.median("per_doc", "first_office")))
+    row("render keputusan, per document (warm, 1 process)", lambda v: fmt_s(v.median("per_doc", "keputusan")))
+    row("render lampiran, per document (warm, 1 process)", lambda v: fmt_s(v.median("per_doc", "lampiran")))
+    row("render, per document (mean of the two)", lambda v: fmt_s(v.median("per_doc", "per_doc")))
+    row("render, documents/s (1 process)", lambda v: f"{v.median('per_doc', 'docs_per_s'):.0f}")
+    row("document size keputusan / lampiran",
+        lambda v: f"{v.first('per_doc', 'size_keputusan') / 1024:.0f} / {v.first('per_doc', 'size_lampiran') / 1024:.0f} KiB")
+    row("**floor**: python-docx open + save, 15 × 2 templates, **1 process**",
+        lambda v: fmt_s(v.median("floor", "floor")))
+    row("**bulk** 15 offices, `build(jobs=2)`, **2 processes**", lambda v: fmt_s(v.median("bulk2", "wall")))
+    row("  ratio bulk(jobs=2) / floor (2 processes vs 1)",
+        lambda v: f"{v.median('bulk2', 'wall') / v.median('floor', 'floor'):.2f} ×")
+    row("**bulk** 15 offices, `build(jobs=1)`, 1 process", lambda v: fmt_s(v.median("bulk1", "wall")))
+    row("  ratio bulk(jobs=1) / floor (1 process vs 1)",
+        lambda v: f"{v.median('bulk1', 'wall') / v.median('floor', 'floor'):.2f} ×")
+    row("  bulk documents/s (jobs=2)",
+        lambda v: f"{v.first('bulk2', 'documents') / v.median('bulk2', 'wall'):.0f}")
+    if args.national:
+        row(f"**national** {args.offices} offices, `build(jobs=2)`", lambda v: fmt_s(v.median("national", "wall")))
+        row("  documents/s", lambda v: f"{v.first('national', 'documents') / v.median('national', 'wall'):.0f}")
+        row("  output size", lambda v: f"{v.first('national', 'bytes') / 2**20:.0f} MB")
+        row("  peak RSS parent (RUSAGE_SELF)", lambda v: fmt_mb(v.first("national", "rss_self")))
+        row("  peak RSS largest worker (RUSAGE_CHILDREN)", lambda v: fmt_mb(v.first("national", "rss_children")))
+    head = "| | " + " | ".join(v.label for v in variants) + " |\n|---|" + "---|" * len(variants) + "\n"
+    return head + "".join(f"| {label} | " + " | ".join(cells) + " |\n" for label, cells in rows)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--baseline", metavar="REV", help="also measure this git revision (its own data and templates)")
+    ap.add_argument("--repeat", type=int, default=3, help="runs per timing; the median is reported (default 3)")
+    ap.add_argument("--no-national", dest="national", action="store_false", help="skip the 552-office run")
+    ap.add_argument("--national-repeat", type=int, default=1)
+    ap.add_argument("--out", type=Path, default=HERE / "results.md")
+    ap.add_argument("--_child"), ap.add_argument("--_root"), ap.add_argument("--_kw", default="{}")
+    args = ap.parse_args()
+    args.offices = N_PROVINCES + N_REGENCIES
+    if args._child:
+        print(json.dumps(MEASURES[args._child](Path(args._root), **json.loads(args._kw))))
+        return
+
+    variants: list[Variant] = []
+    tmp = None
+    if args.baseline:
+        tmp = tempfile.mkdtemp(prefix="zi-bench-")
+        wt = Path(tmp) / "baseline"
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "-q", str(wt), args.baseline], check=True)
+        rev = subprocess.run(["git", "-C", str(wt), "rev-parse", "--short", "HEAD"], capture_output=True,
+                             text=True).stdout.strip()
+        variants.append(Variant(f"before ({rev})", wt, str(wt)))
+    variants.append(Variant("after (this tree)" if args.baseline else "this tree", ROOT, None))
+    try:
+        for v in variants:
+            v.measure("import", "import")
+            print(f"{v.label}: zi_docgen from {v.first('import', 'module')}", file=sys.stderr)
+        # Interleave the variants so that a noisy moment hits both alike.
+        for i in range(args.repeat):
+            for v in variants:
+                print(f"[{i + 1}/{args.repeat}] {v.label}", file=sys.stderr)
+                if i:
+                    v.measure("import", "import")
+                v.measure("per_doc", "per_doc")
+                v.measure("floor", "floor")
+                v.measure("bulk2", "bulk", jobs=2)
+                v.measure("bulk1", "bulk", jobs=1)
+        if args.national:
+            for i in range(args.national_repeat):
+                for v in variants:
+                    print(f"national {args.offices} offices: {v.label}", file=sys.stderr)
+                    v.measure("national", "national", jobs=2)
+    finally:
+        if tmp:
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(Path(tmp) / "baseline")])
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    md = table(variants, args)
+    cpu = os.cpu_count()
+    note = (f"\nMachine: {cpu} CPU(s), Python {sys.version.split()[0]}, {sys.platform}; median of {args.repeat} "
+            f"runs, each in a fresh process. Times exclude Python start-up and imports (reported separately). "
+            f"The floor is single-process; the jobs=2 bulk uses 2 worker processes. "
+            f"Peak RSS: `resource.getrusage` ru_maxrss (largest single worker, not a sum); "
+            f"not available on Windows.\n")
+    print(md + note)
+    args.out.write_text("# zi-docgen benchmark\n\n`python bench/run.py" + (f" --baseline {args.baseline}" if args.baseline else "")
+                        + "`\n\n" + md + note, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
