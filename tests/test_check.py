@@ -1,0 +1,294 @@
+"""zi-docgen check: the shipped data is clean, each rule fires on a mutated copy with the
+right file and line, exit codes and formats, and the rules on raw text."""
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from rich.console import Console
+
+from zi_docgen.check import Finding, check_decree, check_text, run_check
+from zi_docgen.errors import DataError, Src, ZiError
+from zi_docgen.load import load_dataset
+from zi_docgen.resolve import resolve
+
+from conftest import DATA
+
+MUTATIONS = yaml.safe_load((Path(__file__).parent / "mutations" / "data.yaml").read_text(encoding="utf-8"))
+
+
+def _console() -> tuple[Console, io.StringIO]:
+    buf = io.StringIO()
+    return Console(file=buf, width=300, highlight=False, soft_wrap=True), buf
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    ds = load_dataset(DATA)
+    return ds, {oid: check_decree(resolve(ds, 2026, oid), ds) for oid in ds.offices}
+
+
+# ---------------------------------------------------------------- the shipped data
+
+def test_shipped_data_has_no_errors_or_warnings(shipped):
+    _, by_office = shipped
+    assert len(by_office) == 15
+    problems = [f.format() for fs in by_office.values() for f in fs if f.severity != "placeholder"]
+    assert problems == []
+
+
+def test_placeholders_reported_for_the_kabupaten_kota(shipped):
+    ds, by_office = shipped
+    for oid, fs in by_office.items():
+        ph = [f for f in fs if f.severity == "placeholder"]
+        if oid == "prov-kalbar":
+            assert ph == []
+        else:
+            assert ph, oid
+            assert all(f.rule == "placeholder" and f.office == oid for f in ph)
+            texts = " ".join(f.message for f in ph)
+            assert "[Nama Ketua" in texts and "[Nomor Keputusan]" in texts
+
+
+# ---------------------------------------------------------------- the mutation corpus
+
+def _line_col(text: str, needle: str) -> tuple[int, int]:
+    i = text.index(needle)
+    line = text.count("\n", 0, i) + 1
+    return line, i - (text.rfind("\n", 0, i) + 1) + 1
+
+
+@pytest.mark.parametrize("m", MUTATIONS, ids=[m["id"] for m in MUTATIONS])
+def test_mutation_is_found(m, data_copy):
+    path = data_copy / m["file"]
+    text = path.read_text(encoding="utf-8")
+    for old, new in m["sub"]:
+        assert old in text, f"mutation {m['id']}: {old!r} not in {m['file']}"
+        text = text.replace(old, new, 1)
+    path.write_text(text, encoding="utf-8")
+    line, col = _line_col(text, m["at"])
+
+    ds = load_dataset(data_copy)
+    findings = check_decree(resolve(ds, 2026, m.get("office", "prov-kalbar")), ds)
+    same_rule = [f for f in findings if f.rule == m["rule"] and f.severity == m["severity"]]
+    assert same_rule, f"no {m['severity']} {m['rule']}; got: " + "; ".join(f.format() for f in findings)
+    here = [f for f in same_rule if f.src and Path(f.src.file).resolve() == path.resolve() and f.src.line == line]
+    assert here, f"expected {m['file']}:{line}; got: " + "; ".join(f.format() for f in same_rule)
+    if m.get("col", True):
+        assert col in [f.src.col for f in here], "; ".join(f.format() for f in here)
+
+
+def test_mutations_table_ids_are_unique():
+    ids = [m["id"] for m in MUTATIONS]
+    assert len(ids) == len(set(ids))
+
+
+def test_shared_text_reported_once_for_all_offices(data_copy, tmp_path):
+    path = data_copy / "common" / "lampiran.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("penilaian risiko", "penilaian resiko", 1), encoding="utf-8")
+    console, buf = _console()
+    assert run_check(data_copy, year=None, satkers=[], fmt="json", console=console) == 1
+    found = [f for f in json.loads(buf.getvalue()) if f["rule"] == "confusion"]
+    assert len(found) == 1
+    assert found[0]["office"] is None  # in every office's text: reported once
+
+
+# ---------------------------------------------------------------- run_check
+
+def test_run_check_exit_0_and_summary():
+    console, buf = _console()
+    assert run_check(DATA, year=2026, satkers=["prov-kalbar", "kab-sambas"], fmt="text", console=console) == 0
+    out = buf.getvalue()
+    assert "0 error(s), 0 warning(s)" in out
+    assert "placeholders (not filled in yet" in out
+    assert "[Nama Ketua KPU Kabupaten Sambas]" in out  # printed literally, not as rich markup
+    assert "2 office(s), 2026" in out
+
+
+def test_run_check_exit_1_on_errors(data_copy):
+    path = data_copy / "common" / "keputusan.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("bahwa untuk", "untuk", 1), encoding="utf-8")
+    console, buf = _console()
+    assert run_check(data_copy, year=None, satkers=["prov-kalbar"], fmt="text", console=console) == 1
+    line = next(l for l in buf.getvalue().splitlines() if "menimbang-bahwa" in l)
+    assert line.split(":")[0].endswith("keputusan.yaml")
+    assert ": error menimbang-bahwa: " in line
+
+
+def test_warnings_alone_exit_0(data_copy):
+    path = data_copy / "common" / "lampiran.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("name: Penataan Tatalaksana", "name: Penataan Tata Laksana"),
+                    encoding="utf-8")
+    console, buf = _console()
+    assert run_check(data_copy, year=None, satkers=["prov-kalbar"], fmt="text", console=console) == 0
+    assert "warning area-name" in buf.getvalue()
+
+
+@pytest.mark.parametrize("kwargs", [
+    {"data": "missing-folder"},
+    {"year": 1999},
+    {"satkers": ["kab-sambs"]},
+])
+def test_run_check_could_not_run_raises(kwargs, tmp_path):
+    args = {"data": DATA, "year": None, "satkers": [], "fmt": "text", "console": _console()[0]}
+    args.update(kwargs)
+    if args["data"] == "missing-folder":
+        args["data"] = tmp_path / "nope"
+    with pytest.raises(ZiError):
+        run_check(args.pop("data"), **args)
+
+
+def test_broken_yaml_is_exit_2_through_the_cli(data_copy):
+    from typer.testing import CliRunner
+
+    from zi_docgen.cli import app
+
+    (data_copy / "common" / "keputusan.yaml").write_text("keputusan: [\n", encoding="utf-8")
+    with pytest.raises(DataError):
+        run_check(data_copy, year=None, satkers=[], fmt="text", console=_console()[0])
+    result = CliRunner().invoke(app, ["check", "--data", str(data_copy)])
+    assert isinstance(result.exception, DataError)
+
+
+def test_json_format(data_copy):
+    path = data_copy / "common" / "lampiran.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("Melakukan survei", "Melakukan survey", 1), encoding="utf-8")
+    console, buf = _console()
+    code = run_check(data_copy, year=2026, satkers=["prov-kalbar", "kab-sambas"], fmt="json", console=console)
+    assert code == 1
+    items = json.loads(buf.getvalue())
+    assert isinstance(items, list)
+    assert set(items[0]) == {"file", "line", "col", "severity", "rule", "message", "suggestion", "office"}
+    survey = next(f for f in items if f["rule"] == "confusion")
+    assert survey["file"].endswith("lampiran.yaml") and survey["line"] > 0 and survey["suggestion"] == "survei"
+    assert {f["severity"] for f in items} <= {"error", "warning", "placeholder"}
+    assert any(f["severity"] == "placeholder" and f["office"] == "kab-sambas" for f in items)
+
+
+def test_finding_format():
+    f = Finding(Src("data/common/lampiran.yaml", 12, 5), "error", "confusion", "'resiko': not the KBBI standard form",
+                "risiko")
+    assert f.format() == "data/common/lampiran.yaml:12:5: error confusion: 'resiko': not the KBBI standard form (risiko)"
+    assert Finding(None, "warning", "x", "m", office="kab-sambas").format() == "kab-sambas: warning x: m"
+
+
+# ---------------------------------------------------------------- raw text
+# Short excerpts transcribed from the hand-typed 2026 decree (with its errors).
+
+EXCERPT = """\
+- Menimbang : a. bahwa untuk mewujudkan pelaksanaan Pembangunan Zona Integritas menuju Wilayah Bebas Korupsi dan Wilayah Birokrasi Bersih dan Melayani;
+- b. bahwa berdasarkan pertimbangan sebagaimana dimaksud dalam huruf a, perlu menetapkan Keputusan;
+- Mengingat : 1. Undang-Undang Nomor 7 Tahun 2017 tentang Pemilihan Umum (Lembaran Negara Republik Indonesia Tahun 2017 Nomor 182, Tambahan Lembaran Negara Republik Indonesia Nomor 6109) sebagaimana telah diubah dengan Undang-
+
+- Undang Nomor 7 Tahun 2023 tentang Penetapan (Lembaran Negara Republik Indonesia Tahun 2023 Nomor 54, Tambahan Lembaran Negara Republik Indonesia Nomor 6863);
+
+MEMUTUSKAN:
+
+Komitmen melaksanakan Pembangunan Zona Intgritas melalui program pencegahan korupsi yang lebih efesien, efektif dan komperhensif.
+- f. Tim Penilai Internal (TPI) adalah tim yang dibentuk oleh pimpinan instansi pemerintah yang mempunyai tugas melakukan penilaian unit kerja.
+- g. Tim Penilai Internal (TPI) adalah tim yang dibentuk oleh pimpinan instansi pemerintah yang mempunyai tugas melakukan penilaian unit kerja.
+2. Pencanaan Pembangunan Zona Integritas dilakukan oleh pimpinan. Pendatangan dokumen Pakta Integritas dapat dilakukan secara masal/serentak, dapat melanjutkan/melengkapi setelah perencanaan pembangunan Zona Integritas;
+4. Melakukan penilaian resiko atas pelaksanaan kebijakan atau kegiatan.
+Tujuan dari peningkatan kualitas pelayanan publik adalah meningkatkan kualitas pelayanan publik di KPU Provinsi Kalimantan Barat . Rencana aksi dalam komponen peningkatan kualitas pelayanan publik ini adalah :
+yang telah dicanangkan secara serentak pada hari Kamis tanggal 9 Maret 2022, dan pembangunan zona integritas.
+"""
+
+
+def _rules(findings: list[Finding]) -> dict[str, list[Finding]]:
+    out: dict[str, list[Finding]] = {}
+    for f in findings:
+        out.setdefault(f.rule, []).append(f)
+    return out
+
+
+def test_raw_text_rules():
+    fs = check_text(EXCERPT, "ref.txt")
+    by = _rules(fs)
+    lines = EXCERPT.splitlines()
+
+    def at(rule: str, word: str) -> Finding:
+        for f in by.get(rule, []):
+            line = lines[f.src.line - 1]
+            if line[f.src.col - 1:].startswith(word):
+                return f
+        raise AssertionError(f"no {rule} at '{word}': " + "; ".join(f.format() for f in fs))
+
+    assert all(f.src.file == "ref.txt" for f in fs)
+    at("term", "Wilayah Bebas Korupsi")
+    at("undang-undang", "Undang-")
+    for typo in ("Intgritas", "efesien", "komperhensif"):
+        assert at("spelling", typo).severity == "error"
+    assert at("spelling", "efesien").suggestion.startswith("efisien")
+    at("confusion", "Pencanaan")
+    assert at("confusion", "Pendatangan").suggestion == "Penandatanganan"
+    assert at("confusion", "masal").suggestion == "massal"
+    assert at("confusion", "perencanaan").suggestion == "pencanangan"
+    assert at("confusion", "resiko").suggestion == "risiko"
+    dup = by["duplicate"]
+    assert [f.src.line for f in dup] == [11]
+    assert at("spacing", " .") and at("spacing", " :")
+    assert at("day-name", "Kamis").suggestion == "Rabu"
+    at("term-case", "zona integritas")
+    # the konsiderans are right: a. and b. start with "bahwa", end with ";", b. cites a.
+    assert not any(r.startswith("menimbang") for r in by)
+    assert "mengingat-gazette" not in by
+
+
+def test_raw_menimbang_rules():
+    text = ("Menimbang : a. bahwa satu;\n"
+            "b. dua;\n"
+            "c. bahwa berdasarkan pertimbangan sebagaimana dimaksud dalam huruf a, perlu menetapkan\n"
+            "Mengingat : 1. Undang-Undang Nomor 7 Tahun 2017 tentang Pemilihan Umum;\n")
+    by = _rules(check_text(text, "t.txt"))
+    assert [f.src.line for f in by["menimbang-bahwa"]] == [2]
+    assert [f.src.line for f in by["menimbang-end"]] == [3]
+    assert by["menimbang-refs"][0].suggestion == "huruf a dan huruf b"
+    assert [f.src.line for f in by["mengingat-gazette"]] == [4, 4]  # neither LN nor TLN
+
+
+def test_raw_areas_and_table():
+    text = ("A. AREA I – Manajemen Perubahan\n"
+            "e. Menyelenggarakan rapat masing-masing koordinator, yaitu:\n"
+            "1) Koordinator Manajemen Perubahan;\n"
+            "2) Koordinator Penguatan Pengawasan;\n"
+            "B. AREA II – Penataan Tatalaksana\n"
+            "Rencana aksi dalam komponen penataan tatalaksana adalah:\n"
+            "I.\tManagemen Perubahan\t\t100%\n"
+            "II.\tPenataan Sistem Managemen SDM\t120%\n")
+    by = _rules(check_text(text, "t.txt"))
+    assert by["area-order"][0].src.line == 4
+    assert by["area-consistency"][0].src.line == 8
+    assert by["target-range"][0].src.line == 8
+    assert {f.src.line for f in by["confusion"]} == {7, 8}
+    assert "area-intro" not in by
+
+
+def test_raw_titles_and_dates():
+    text = ("KEPUTUSAN KOMISI PEMILIHAN UMUM PROVINSI KALIMANTAN BARAT\n\n"
+            "NOMOR 5 TAHUN 2026\n\nTENTANG\n\n"
+            "RENCANA KERJA DI LINGKUNGAN KOMISI PEMILIHAN UMUM\nPROVINSI KALIMANTAN BARAT TAHUN 2026\n\n"
+            "KETUA KOMISI PEMILIHAN UMUM PROVINSI KALIMANTAN BARAT,\n\n"
+            "Menetapkan : KEPUTUSAN KOMISI PEMILIHAN UMUM PROVINSI KALIMANTAN BARAT TENTANG RENCANA KERJA DI "
+            "LINGKUNGAN KOMISI PEMILIHAN UMUM KALIMANTAN BARAT TAHUN 2026.\n\n"
+            "Ditetapkan di Pontianak\npada tanggal 5 Januari 2026\n\n"
+            "LAMPIRAN\nKEPUTUSAN KOMISI PEMILIHAN UMUM\nPROVINSI KALIMANTAN BARAT\nNOMOR 5 TAHUN 2026\n"
+            "TENTANG RENCANA KERJA DI LINGKUNGAN\nKOMISI PEMILIHAN UMUM PROVINSI KALIMANTAN BARAT TAHUN 2026\n\n"
+            "Pontianak, 6 Januari 2026\n")
+    by = _rules(check_text(text, "t.txt"))
+    assert "PROVINSI" in by["menetapkan"][0].message and by["menetapkan"][0].src.line == 12
+    assert "lampiran-header" not in by
+    assert by["date-agree"][0].src.line == 24
+
+
+def test_raw_foreign_passage_is_one_warning():
+    text = "The image shows a blue circular official stamp of the Provincial Election Commission of West Kalimantan.\n"
+    by = _rules(check_text(text, "t.txt"))
+    assert "spelling" not in by and len(by["foreign-text"]) == 1
+
+
+def test_raw_italics_are_not_spell_checked():
+    by = _rules(check_text("Melakukan *public campaign wibbly* tentang pengendalian gratifikasi.\n", "t.txt"))
+    assert "spelling" not in by

@@ -1,0 +1,98 @@
+"""Stage 3, check: catch typos, drafting-rule breaks and inconsistencies before a decree is signed.
+
+    check_decree(decree, ds) -> [Finding]     one resolved office-year; findings point into the YAML
+    check_text(text, path)   -> [Finding]     the text rules on a raw text (e.g. a hand-typed decree)
+    run_check(data, ...)     -> exit code     the `zi-docgen check` command
+
+Rules (rule ids as printed):
+
+words (decree texts and raw text)
+    spelling            Hunspell id_ID + project lexicon + the registry's names; *italic* words skipped
+    confusion           known confusions and non-KBBI forms (tables.CONFUSIONS)
+    undang-undang       "Undang-Undang" exactly; "Undang Undang", "Undang-undang", "UU Nomor …", split words
+    term, term-case     fixed terms (Zona Integritas, Wilayah Bebas dari Korupsi, …) and their capitals
+    spacing             a space before . , ; :
+    date, day-name      dates exist; "hari Rabu tanggal 9 Maret 2022" names the right day
+    area-name           outdated names of the six areas of PermenPANRB 90/2021
+    rahmat              no "DENGAN RAHMAT TUHAN YANG MAHA ESA" in a Keputusan
+drafting (Lampiran II UU 12/2011 and KPU practice)
+    menimbang-bahwa, menimbang-end, menimbang-refs, decree-title, menetapkan, diktum-label,
+    diktum-berlaku, lampiran-header, title-year, seat, date-agree, date-order,
+    mengingat-gazette, mengingat-gazette-year, mengingat-amendment, mengingat-date, mengingat-id,
+    mengingat-duplicate, mengingat-order
+consistency
+    area-name, area-order, area-consistency, area-intro, target-order, target-range,
+    target-cumulative, target-missing, duplicate
+placeholders
+    placeholder         not an error: a value not known yet (listed separately)
+"""
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from ..errors import DataError, Src
+from .decree import check_decree
+from .findings import Finding
+from .raw import check_text
+
+__all__ = ["Finding", "check_decree", "check_text", "run_check", "check_offices"]
+
+
+def check_offices(ds, year: int, offices: list[str]) -> list[Finding]:
+    """Findings of several offices; a finding in text they share is reported once (office=None)."""
+    from ..resolve import resolve
+
+    merged: dict[tuple, list] = {}
+    for oid in offices:
+        for f in check_decree(resolve(ds, year, oid), ds):
+            merged.setdefault(f.key(), [f, []])[1].append(oid)
+    out = []
+    for f, oids in merged.values():
+        office = None if len(oids) == len(offices) and len(offices) > 1 else ",".join(oids)
+        out.append(Finding(f.src, f.severity, f.rule, f.message, f.suggestion, office))
+    return sorted(out, key=Finding.sort_key)
+
+
+def run_check(data: Path, *, year: int | None, satkers: list[str], fmt: str, console) -> int:
+    """`zi-docgen check`: 0 no errors (warnings allowed), 1 errors; a ZiError means 2 (could not run)."""
+    from ..build import select_offices
+    from ..load import load_dataset
+
+    if fmt not in ("text", "json"):
+        raise DataError(f"unknown format '{fmt}'", None, "use text or json")
+    started = time.perf_counter()
+    ds = load_dataset(Path(data))
+    year = year or ds.latest_year
+    if year not in ds.years:
+        known = ", ".join(map(str, ds.years)) or "none"
+        raise DataError(f"unknown year {year}", Src.of(data), f"years in the data folder: {known}")
+    offices = select_offices(ds, satkers)
+    findings = check_offices(ds, year, offices)
+    errors = [f for f in findings if f.severity == "error"]
+    warnings = [f for f in findings if f.severity == "warning"]
+    placeholders = [f for f in findings if f.severity == "placeholder"]
+    if fmt == "json":
+        console.out(json.dumps([f.to_json() for f in findings], ensure_ascii=False, indent=2), highlight=False)
+    else:
+        for f in (*errors, *warnings):
+            console.out(_line(f), highlight=False)
+        if placeholders:
+            console.out(f"\nplaceholders (not filled in yet; the documents are DRAFT):", highlight=False)
+            for f in placeholders:
+                console.out(_line(f), highlight=False)
+        elapsed = time.perf_counter() - started
+        console.out(f"\n{len(errors)} error(s), {len(warnings)} warning(s), {len(placeholders)} placeholder(s) "
+                    f"in {len(offices)} office(s), {year} ({elapsed:.1f} s)", highlight=False)
+    return 1 if errors else 0
+
+
+def _line(f: Finding) -> str:
+    line = f.format()
+    if f.office and "," not in f.office and f.severity != "placeholder":
+        line += f" [{f.office}]"
+    elif f.office:
+        n = f.office.count(",") + 1
+        line += f" [{n} offices]" if n > 1 else ""
+    return line

@@ -1,0 +1,320 @@
+"""Rules over one piece of text: they work the same on a resolved decree text and on raw text.
+
+Each rule returns Hits: offsets into the text it was given, so the caller can turn
+them into file:line:col (through the YAML source for decree texts, directly for a
+raw text file). Texts may carry the *italics* markup; `mask` blanks the markers and
+the italic words (foreign terms) while keeping every offset.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from dataclasses import dataclass
+
+from ..dates import day_name, month_names
+from .tables import (AREA_OUTDATED, AREAS_90_2021, COLUMN_LABELS, CONFUSIONS, FIXED_TERMS, RAHMAT, TERM_FORMS,
+                     Confusion)
+
+HOLE = "\x00"  # stands for a masked character: not a space, not a letter
+
+
+@dataclass(frozen=True)
+class Hit:
+    start: int
+    end: int
+    severity: str
+    rule: str
+    message: str
+    suggestion: str | None = None
+
+
+def mask(text: str) -> str:
+    """`text` with *markup* stars and italic words replaced by HOLE (same length).
+
+    Pairs stars like zi_docgen.markup.parse: \\* is a literal star, an unpaired
+    last star is text.
+    """
+    if "*" not in text and "\\" not in text:
+        return text
+    chars = list(text)
+    stars: list[int] = []
+    i = 0
+    while i < len(text):
+        if text[i] == "\\" and i + 1 < len(text) and text[i + 1] in "*\\":
+            chars[i] = HOLE
+            i += 2
+            continue
+        if text[i] == "*":
+            stars.append(i)
+        i += 1
+    if len(stars) % 2:
+        stars.pop()
+    for a, b in zip(stars[0::2], stars[1::2]):
+        for k in range(a, b + 1):
+            if not text[k].isspace():
+                chars[k] = HOLE
+    return "".join(chars)
+
+
+def match_case(replacement: str, like: str) -> str:
+    if like.isupper() and len(like) > 1:
+        return replacement.upper()
+    if like[:1].isupper() and replacement[:1].islower():
+        return replacement[:1].upper() + replacement[1:]
+    return replacement
+
+
+# ---------------------------------------------------------------- known confusions
+
+@functools.lru_cache(maxsize=None)
+def _compiled(c: Confusion) -> re.Pattern:
+    body = r"\s+".join(c.wrong.split(" "))
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", 0 if c.case else re.I)
+
+
+_ANY_CONFUSION = re.compile("|".join("(?:" + r"\s+".join(c.wrong.split(" ")) + ")" for c in CONFUSIONS), re.I)
+
+
+def confusions(text: str) -> list[Hit]:
+    if not _ANY_CONFUSION.search(text):
+        return []
+    out = []
+    for c in CONFUSIONS:
+        for m in _compiled(c).finditer(text):
+            if c.before and not re.search(c.before, text[max(0, m.start() - 60):m.start()], re.I):
+                continue
+            if c.after and not re.search(c.after, text[m.end():m.end() + 120], re.I):
+                continue
+            right = c.right.format(*m.groups()) if "{" in c.right else c.right
+            if not c.case:
+                right = match_case(right, m.group())
+            out.append(Hit(m.start(), m.end(), "error", "confusion", f"'{m.group()}': {c.why}", right))
+    return out
+
+
+# ---------------------------------------------------------------- Undang-Undang
+
+_UNDANG = re.compile(r"(?<![\w-])undang(?:[ \t]+|[ \t]*\n[\s\-]*|[ \t]*-[\s\-]*)undang(?![\w-])", re.I)
+_UU_ABBR = re.compile(r"(?<![\w-])UU(?:\s+(?:Nomor|No\.?)\s*\d|\s+\d+\s*/\s*\d{4}|\s+\d+\s+Tahun\b)")
+
+
+def undang_undang(text: str) -> list[Hit]:
+    out = []
+    for m in _UNDANG.finditer(text):
+        s = m.group()
+        if s in ("Undang-Undang", "UNDANG-UNDANG", "undang-undang"):
+            continue
+        if "\n" in s:
+            msg = "'Undang-Undang' is broken across lines"
+        elif re.search(r"-\s", s):
+            msg = f"'{s}': no space after the hyphen"
+        else:
+            msg = f"'{s}' is written 'Undang-Undang'"
+        out.append(Hit(m.start(), m.end(), "error", "undang-undang", msg, "Undang-Undang"))
+    for m in _UU_ABBR.finditer(text):
+        out.append(Hit(m.start(), m.start() + 2, "warning", "undang-undang",
+                       "'UU' in running text: cite the law in full", "Undang-Undang"))
+    return out
+
+
+# ---------------------------------------------------------------- fixed terms
+
+def _words_re(phrase: str) -> str:
+    return r"\s+".join(re.escape(w) for w in phrase.split())
+
+
+_TERMS = [(t, re.compile(rf"(?<![\w-]){_words_re(t)}(?![\w-])", re.I)) for t in FIXED_TERMS]
+_TERM_FORMS = [(re.compile(rf"(?<![\w-]){p}(?![\w-])", re.I), right, why) for p, right, why in TERM_FORMS]
+
+
+def fixed_terms(text: str) -> list[Hit]:
+    out = []
+    for term, pat in _TERMS:
+        for m in pat.finditer(text):
+            s = " ".join(m.group().split())
+            if s == term or s.isupper():
+                continue
+            out.append(Hit(m.start(), m.end(), "error", "term-case",
+                           f"'{s}' is a fixed term, capitalised '{term}'", term))
+    for pat, right, why in _TERM_FORMS:
+        for m in pat.finditer(text):
+            s = " ".join(m.group().split())
+            out.append(Hit(m.start(), m.end(), "error", "term", f"'{s}': {why}",
+                           right.upper() if s.isupper() else right))
+    return out
+
+
+# ---------------------------------------------------------------- spacing
+
+_SPACE_PUNCT = re.compile(r"(?<=\S)([ \t]+)([.,;:])(?=\s|$)")
+_COLUMN = re.compile(rf"(?:{'|'.join(COLUMN_LABELS)})$")
+
+
+def spacing(text: str) -> list[Hit]:
+    out = []
+    for m in _SPACE_PUNCT.finditer(text):
+        before = text[max(0, m.start() - 20):m.start()]
+        if m.group(2) == ":" and _COLUMN.search(before):
+            continue  # "Menimbang :" is the label column of the konsiderans
+        if m.group(2) == "." and text[m.end(2):m.end(2) + 1] == ".":
+            continue
+        out.append(Hit(m.start(), m.end(), "error", "spacing",
+                       f"space before '{m.group(2)}'", f"'{m.group(2)}' right after the word"))
+    return out
+
+
+# ---------------------------------------------------------------- dates and day names
+
+MONTHS = month_names()
+_DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+_DATE = re.compile(
+    r"(?:(?<![\w-])hari\s+(?P<day>Senin|Selasa|Rabu|Kamis|Jumat|Jum'at|Sabtu|Minggu|Ahad)\s*,?\s*(?:tanggal\s+)?)?"
+    rf"(?<![\w-])(?P<d>\d{{1,2}})\s+(?P<m>{'|'.join(MONTHS)})\s+(?P<y>\d{{4}})(?!\d)", re.I)
+
+
+def parse_date(d: str, m: str, y: str) -> dt.date | None:
+    month = [x.lower() for x in MONTHS].index(m.lower()) + 1
+    try:
+        return dt.date(int(y), month, int(d))
+    except ValueError:
+        return None
+
+
+def dates(text: str) -> list[Hit]:
+    out = []
+    for m in _DATE.finditer(text):
+        date = parse_date(m["d"], m["m"], m["y"])
+        ds = m.start("d")
+        if date is None:
+            out.append(Hit(ds, m.end(), "error", "date", f"'{text[ds:m.end()]}' is not a date"))
+            continue
+        if m["day"]:
+            day = m["day"].replace("'", "")
+            day = "Minggu" if day.lower() == "ahad" else day
+            right = day_name(date)
+            if day.lower() != right.lower():
+                out.append(Hit(m.start("day"), m.end("day"), "error", "day-name",
+                               f"{date.day} {MONTHS[date.month - 1]} {date.year} is a {right}, not a {m['day']}",
+                               match_case(right, m["day"])))
+    return out
+
+
+# ---------------------------------------------------------------- area names in running text
+
+def _outdated_patterns() -> list[tuple[re.Pattern, str, str]]:
+    out = []
+    for old, new in AREA_OUTDATED.items():
+        guard = ""
+        for current in AREAS_90_2021:
+            if current.lower().startswith(old.lower() + " "):
+                rest = current[len(old):].split()[0]
+                guard = rf"(?!\s+{re.escape(rest)})"
+        out.append((re.compile(rf"(?<![\w-]){_words_re(old)}(?![\w-]){guard}", re.I), old, new))
+    return out
+
+
+_OUTDATED = _outdated_patterns()
+
+
+def area_names(text: str) -> list[Hit]:
+    out = []
+    for pat, old, new in _OUTDATED:
+        for m in pat.finditer(text):
+            s = " ".join(m.group().split())
+            out.append(Hit(m.start(), m.end(), "warning", "area-name",
+                           f"'{s}' is not the name of the area in PermenPANRB 90/2021", match_case(new, s)
+                           if s.isupper() else new))
+    return out
+
+
+# ---------------------------------------------------------------- DENGAN RAHMAT
+
+_RAHMAT = re.compile(_words_re(RAHMAT), re.I)
+
+
+def rahmat(text: str) -> list[Hit]:
+    return [Hit(m.start(), m.end(), "error", "rahmat",
+                "a Keputusan of an official has no 'DENGAN RAHMAT TUHAN YANG MAHA ESA' (Lampiran II UU 12/2011)",
+                "remove it") for m in _RAHMAT.finditer(text)]
+
+
+WORD_RULES = (confusions, undang_undang, fixed_terms, spacing, dates, area_names, rahmat)
+
+
+@functools.lru_cache(maxsize=16384)
+def _word_rules(masked: str) -> tuple[Hit, ...]:
+    out: list[Hit] = []
+    for rule in WORD_RULES:
+        out.extend(rule(masked))
+    return tuple(out)
+
+
+def word_rules(masked: str) -> list[Hit]:
+    """Every rule that looks at words and punctuation (not spelling, not structure).
+
+    Cached by text: most texts are the same for every office of a year.
+    """
+    return list(_word_rules(masked))
+
+
+# ---------------------------------------------------------------- spelling
+
+_SPELLED: dict[tuple[int, str], tuple[Hit, ...]] = {}
+
+
+def spelling(checker, texts: list[str]) -> list[list[Hit]]:
+    """Spelling of many texts at once (each unique word is checked once; texts already
+    checked with the same checker are not tokenised again)."""
+    todo = list(dict.fromkeys(t for t in texts if (id(checker), t) not in _SPELLED))
+    if todo:
+        if len(_SPELLED) > 50000:
+            _SPELLED.clear()
+        for text, found in zip(todo, checker.check_texts(todo)):
+            _SPELLED[(id(checker), text)] = tuple(
+                Hit(m.start, m.start + len(m.word), "error", "spelling", f"unknown word '{m.word}'",
+                    ", ".join(m.suggestions[:3]) or None) for m in found)
+    return [list(_SPELLED[(id(checker), t)]) for t in texts]
+
+
+def normalise(text: str) -> str:
+    """For comparing paragraphs: no labels, markup, case, punctuation or spacing differences."""
+    t = re.sub(r"^\s*(?:[-•]\s*)*(?:[a-z]\.|\d+\.|\d+\)|[A-Z]\.)\s+", "", text)
+    t = t.replace("*", "").lower()
+    t = re.sub(r"[^\w/]+", " ", t)
+    return " ".join(t.split())
+
+
+def menimbang_item(text: str) -> list[Hit]:
+    """One Menimbang: starts with 'bahwa', ends with ';' (the last one too)."""
+    out = []
+    stripped = text.strip()
+    lead = len(text) - len(text.lstrip())
+    if not re.match(r"bahwa\b", stripped):
+        first = stripped.split(" ", 1)[0] if stripped else ""
+        out.append(Hit(lead, lead + len(first), "error", "menimbang-bahwa",
+                       f"a Menimbang starts with 'bahwa', not '{first}'", "bahwa …"))
+    if not stripped.endswith(";"):
+        end = lead + len(stripped)
+        last = stripped[-1:] or ""
+        out.append(Hit(max(end - 1, 0), end, "error", "menimbang-end",
+                       f"a Menimbang ends with ';'" + (f", not '{last}'" if last and not last.isalnum() else ""), ";"))
+    return out
+
+
+def menimbang_refs(text: str, n_before: int) -> list[Hit]:
+    """The last Menimbang cites every earlier letter: 'dalam huruf a, huruf b, dan huruf c'."""
+    from ..labels import preceding_refs
+
+    if n_before < 1:
+        return []
+    expected = preceding_refs("letter", n_before)
+    m = re.search(r"sebagaimana\s+dimaksud\s+dalam\s+((?:huruf\s+[a-z](?:\s*,\s*|\s+dan\s+|,\s*dan\s+)?)+)", text)
+    if m is None:
+        return [Hit(0, min(len(text), 5), "error", "menimbang-refs",
+                    f"the last Menimbang does not refer to the ones before it", f"… sebagaimana dimaksud dalam {expected}, …")]
+    cited = " ".join(m.group(1).split()).rstrip(", ")
+    if cited != expected:
+        return [Hit(m.start(1), m.start(1) + len(m.group(1).rstrip(", ")), "error", "menimbang-refs",
+                    f"cites '{cited}' but there are {n_before} Menimbang before it", expected)]
+    return []
