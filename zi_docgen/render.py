@@ -114,11 +114,8 @@ class _CompiledTemplate(DocxTemplate):
         # cells in a row. That walk costs as much as the parse; when no table needs
         # it (always, for our templates) the parsed tree is returned as it is.
         tree = etree.fromstring(xml, parser=_RECOVER)
-        try:
-            if not any(_grid_mismatch(t) for t in tree.iter(_W + "tbl")):
-                return tree
-        except (AttributeError, TypeError, ValueError):
-            pass  # let docxtpl handle (or report) a table it would find odd
+        if not any(_grid_mismatch(t) for t in tree.iter(_W + "tbl")):
+            return tree
         return super().fix_tables(xml)
 
     def init_docx(self, reload: bool = True):
@@ -133,19 +130,28 @@ _RECOVER = etree.XMLParser(recover=True)   # what docxtpl's fix_tables parses wi
 _FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 
 
+_NS = {"w": _W[1:-1]}
+# The counts docxtpl's fix_tables takes with find()/findall(), as compiled XPath:
+# lxml's find() parses its path in Python on every call, which for hundreds of
+# cells costs more than parsing the whole document. tcPr[1]/gridSpan[1]: find()
+# also takes the first.
+_GRID_COLUMNS = etree.XPath("count(w:tblGrid[1]/w:gridCol)", namespaces=_NS)
+_ROW_CELLS = etree.XPath("count(w:tc)", namespaces=_NS)
+_ROW_WIDTH = etree.XPath("count(w:tc) + sum(w:tc/w:tcPr[1]/w:gridSpan[1]/@w:val)"
+                         " - count(w:tc/w:tcPr[1]/w:gridSpan[1])", namespaces=_NS)
+
+
 def _grid_mismatch(tbl) -> bool:
     """Would docxtpl's fix_tables change this table? (its two tests, without the rewrite)"""
-    columns = len(tbl.find(_W + "tblGrid").findall(_W + "gridCol"))
-    most_cells = most_width = 0
+    if tbl.find(_W + "tblGrid") is None:
+        return True   # docxtpl fails on it; let it say so
+    columns = _GRID_COLUMNS(tbl)
+    most_cells = most_width = 0.0
     for row in tbl.iter(_W + "tr"):
-        cells = row.findall(_W + "tc")
-        width = len(cells)
-        for cell in cells:
-            pr = cell.find(_W + "tcPr")
-            span = None if pr is None else pr.find(_W + "gridSpan")
-            if span is not None:
-                width += int(span.get(_W + "val")) - 1
-        most_cells = max(most_cells, len(cells))
+        most_cells = max(most_cells, _ROW_CELLS(row))
+        width = _ROW_WIDTH(row)
+        if width != width or width != int(width):
+            return True   # a span docxtpl's int() would reject
         most_width = max(most_width, width)
     return most_cells > columns or most_width < columns
 
@@ -237,7 +243,7 @@ class Renderer:
             raise TemplateProblem(f"template error: {exc}", Src.of(self.dir / f"{name}.docx"),
                                   "fix the tags in Word, or restore the template from git") from None
         props = tpl.docx.core_properties
-        props.title = plain(decree.title)
+        props.title = _plain(decree.title)
         props.subject = f"{decree.office.name} {decree.year}"
         props.author = "zi-docgen"
         props.last_modified_by = "zi-docgen"
@@ -259,14 +265,23 @@ def package_bytes(package, cache: "_EntryCache | None" = None) -> bytes:
     entries already deflated (a template's unchanged parts, the figure).
     """
     parts = list(package.iter_parts())
+    memo = cache.memo if cache is not None else lambda key, make: make()
     zw = _ZipWriter(cache)
-    zw.put(CONTENT_TYPES_URI, _ContentTypesItem.from_parts(parts).blob)
-    zw.put(PACKAGE_URI.rels_uri, package.rels.xml)
+    zw.put(CONTENT_TYPES_URI, memo(("types",) + tuple((str(p.partname), p.content_type) for p in parts),
+                                   lambda: _ContentTypesItem.from_parts(parts).blob))
+    zw.put(PACKAGE_URI.rels_uri, _rels_xml(package.rels, memo))
     for part in parts:
         zw.put(part.partname, part.blob)
         if len(part.rels):
-            zw.put(part.partname.rels_uri, part.rels.xml)
+            zw.put(part.partname.rels_uri, _rels_xml(part.rels, memo))
     return zw.finish()
+
+
+def _rels_xml(rels, memo) -> bytes:
+    # The relationships of a template's parts are the same in every document (the
+    # figure adds one); building the XML element each time costs more than this key.
+    key = ("rels",) + tuple((r.rId, r.reltype, r.target_ref, r.is_external) for r in rels.values())
+    return memo(key, lambda: rels.xml)
 
 
 # The zip is written here rather than with zipfile so that an entry deflated once
@@ -303,6 +318,16 @@ class _EntryCache:
         self._fixed = {b: _deflate(b) for b in blobs}
         self._extra: dict[bytes, tuple[int, bytes]] = {}
         self._limit = limit
+        self._memo: dict[tuple, bytes] = {}
+
+    def memo(self, key: tuple, make) -> bytes:
+        """Small generated XML ([Content_Types].xml, .rels) by what determines it."""
+        xml = self._memo.get(key)
+        if xml is None:
+            if len(self._memo) >= 256:   # never reached by real templates; only a bound
+                self._memo.clear()
+            xml = self._memo[key] = make()
+        return xml
 
     def get(self, data: bytes) -> tuple[int, bytes]:
         hit = self._fixed.get(data) or self._extra.get(data)
@@ -344,6 +369,12 @@ class _ZipWriter:
 
 # ---------------------------------------------------------------- contexts
 
+@functools.lru_cache(maxsize=1024)
+def _plain(text: str) -> str:
+    # plain() parses the markup again; the title is asked for several times per document.
+    return plain(text)
+
+
 @functools.lru_cache(maxsize=16384)
 def _runs(text: str, prefix: str = ""):
     # Most text is the same for every office; Runs are immutable, so documents share them.
@@ -367,7 +398,7 @@ def _common(decree: Decree) -> dict:
         "draft_mark": "DRAFT" if decree.is_draft else "",
         "number": decree.number,
         "year": decree.year,
-        "title_upper": plain(decree.title).upper(),
+        "title_upper": _plain(decree.title).upper(),
         "seat": decree.seat,
         "date_text": decree.date_text,
         "signer_lines": _split_name(decree, "Ketua", upper=True)[:-1] + [_split_name(decree, "Ketua", True)[-1] + ","],
@@ -431,7 +462,7 @@ def lampiran_context(decree: Decree, tpl: DocxTemplate | None = None) -> dict:
     cover = list(decree.cover)
     ctx.update({
         "header_lines": ["LAMPIRAN", decree.heading_title, f"NOMOR {decree.number} TAHUN {decree.year}",
-                         f"TENTANG {plain(decree.title).upper()}"],
+                         f"TENTANG {_plain(decree.title).upper()}"],
         "cover_first": cover[:1],
         "cover_rest": cover[1:],
         "kata_pengantar": [_runs(b.text) for b in decree.kata_pengantar if b.kind == "para"],
@@ -439,7 +470,7 @@ def lampiran_context(decree: Decree, tpl: DocxTemplate | None = None) -> dict:
         "signer_name_title": decree.signer_name,
         "chapters": [_chapter(ch, decree, tpl) for ch in decree.chapters],
         "penutup": _chapter(decree.penutup, decree, tpl),
-        "targets_title": plain(decree.targets_title).upper(),
+        "targets_title": _plain(decree.targets_title).upper(),
         "months": list(MONTH_ABBR),
         "target_groups": [{"label": g.label, "name": g.name,
                            "rows": [{"no": r.no, "label": _runs(r.label), "cells": list(r.cells)} for r in g.rows]}
