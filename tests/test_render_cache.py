@@ -134,3 +134,35 @@ def test_same_bytes_in_a_fresh_process(decrees):
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
         there = pool.submit(_digests, OFFICES).result()
     assert there == here
+
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _table(grid: int, rows: list[list[int]]) -> str:
+    """A body with one table: `grid` gridCols, each row a list of cell spans."""
+    def cell(span):
+        pr = f'<w:tcPr><w:gridSpan w:val="{span}"/></w:tcPr>' if span > 1 else ""
+        return f"<w:tc>{pr}<w:p/></w:tc>"
+    cols = '<w:gridCol w:w="1000"/>' * grid
+    body = "".join("<w:tr>" + "".join(cell(s) for s in row) + "</w:tr>" for row in rows)
+    return f'<w:body xmlns:w="{W_NS}"><w:tbl><w:tblGrid>{cols}</w:tblGrid>{body}</w:tbl></w:body>'
+
+
+@pytest.mark.parametrize("grid,rows", [
+    (3, [[1, 1, 1], [1, 1, 1]]),      # consistent
+    (3, [[2, 1], [1, 1, 1]]),         # a span
+    (2, [[1, 1, 1]]),                 # a {%tc for %} made more cells than columns
+    (3, [[1, 1], [1, 1]]),            # fewer cells than columns
+    (3, [[1, 1, 1, 1], [3]]),
+    (4, [[2, 1]]),
+])
+def test_table_check_agrees_with_docxtpl(grid, rows):
+    from docxtpl import DocxTemplate
+    from lxml import etree
+
+    xml = _table(grid, rows)
+    untouched = etree.tostring(etree.fromstring(xml))
+    changed = etree.tostring(DocxTemplate.fix_tables(None, xml)) != untouched
+    tbl = etree.fromstring(xml)[0]
+    assert render._grid_mismatch(tbl) == changed
