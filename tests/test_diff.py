@@ -91,7 +91,7 @@ def test_year_diff_shows_exactly_the_edits(edited):
     assert [w for w in reworded.words if w.op != "equal"] == [
         WordOp("delete", "KPU Provinsi Kalimantan Barat"), WordOp("insert", "serta pemangku kepentingan")]
     moved = by_id[("pw-lingkungan", "moved")]
-    assert moved.group == "penataan-tatalaksana" and moved.old_group_title.startswith("AREA V")
+    assert moved.group == "penataan-tatalaksana" and moved.moved_from == "from AREA V – Penguatan Pengawasan"
     assert (moved.old_label, moved.new_label) == ("3.", "10.")
     assert not moved.words  # moved as it was, not rewritten
     assert by_id[("mp-tim-kerja", "moved")].new_label == "4"
@@ -122,7 +122,7 @@ def test_text_report_groups_and_plain_markers_off_a_terminal(edited):
     assert "+ added" in content and "uu-28-1999" in content and "- removed" in content
     assert "[-KPU Provinsi Kalimantan Barat-]{+serta pemangku kepentingan+}" in content
     assert "Pola Mutasi Internal (sdm-pola-mutasi) × Jun: 50% → 60%" in content
-    assert "moved here from AREA V – Penguatan Pengawasan" in content
+    assert "(moved from AREA V – Penguatan Pengawasan)" in content
     assert "Tahun 2027" not in content  # the roll-forward is its own group
     assert "(title)" in rest and "Renumbered only" in rest
 
@@ -301,3 +301,26 @@ def test_other_office(edited):
     assert ("pw-lingkungan", "removed") in ids and ("mp-budaya-kerja", "changed") in ids
     # 2026 had no number for Sambas ("[Nomor Keputusan]"); new-year wrote the 2027 placeholder.
     assert ("nomor", "changed") in ids
+
+
+def test_colours_on_a_terminal_instead_of_markers(edited):
+    buf = io.StringIO()
+    console = Console(file=buf, force_terminal=True, color_system="standard", width=200)
+    code = diffing.run_diff("2026", "2027", data=edited, satker=None, fmt="text", redline=None,
+                            templates=TEMPLATES, console=console)
+    out = buf.getvalue()
+    assert code == 1 and "\x1b[" in out
+    assert "[-KPU" not in out and "{+serta" not in out
+
+
+def test_coalesce_keeps_both_sides_and_reads_as_one_replacement():
+    a, b = "pada 5 Januari 2026 di Pontianak", "pada [Tanggal penetapan] di Pontianak"
+    words = diffing.coalesce(word_diff(a, b))
+    assert "".join(w.text for w in words if w.op != "insert") == a
+    assert "".join(w.text for w in words if w.op != "delete") == b
+    assert [w for w in words if w.op != "equal"] == [WordOp("delete", "5 Januari 2026"),
+                                                     WordOp("insert", "[Tanggal penetapan]")]
+    assert diffing.is_year_only(word_diff("Tahun 2026", "Tahun 2027"), 2026, 2027)
+    assert not diffing.is_year_only(word_diff("Tahun 2026", "Tahun 2028"), 2026, 2027)
+    assert diffing.is_year_only(word_diff("Tahun 2026", "Tahun 2028"))
+    assert not diffing.is_year_only(word_diff("Nomor 5", "Nomor 6"))

@@ -39,6 +39,7 @@ or neither (each goes to a temporary file first).
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import html
 import json
 import os
@@ -87,7 +88,7 @@ class Change:
     id: str                      # item id (data level) or block key (document level)
     group: str = ""              # area id within "area" and "targets"
     group_title: str = ""
-    old_group_title: str = ""    # "moved": where it was, when that is another area or table group
+    moved_from: str = ""         # "moved": where it was, in words
     old_label: str = ""
     new_label: str = ""
     old_text: str = ""
@@ -234,8 +235,6 @@ class _Entry:
 
 def _flatten(decree, regulation_ids: set[str]) -> dict[str, _Entry]:
     """Every item of the resolved decree, keyed by id, in reading order."""
-    from .model import MONTHS  # noqa: F401  (cells follow MONTHS order)
-
     out: dict[str, _Entry] = {}
     area_ids = {a.id for a in decree.areas}
 
@@ -281,7 +280,7 @@ def _flatten(decree, regulation_ids: set[str]) -> dict[str, _Entry]:
         blocks(ch.id, ch.blocks, "lampiran")
         for sec in ch.sections:
             if sec.id in area_ids:
-                title = f"{sec.title}"
+                title = sec.title
                 add("l", "area", ch.id, sec.id, sec.label, sec.title, sec.src, sec.id, title)
                 blocks(sec.id, sec.blocks, "area", sec.id, title)
             else:
@@ -310,7 +309,6 @@ def _moved(old: dict[str, _Entry], new: dict[str, _Entry]) -> set[str]:
             by_parent_old.setdefault(old[k].parent, []).append(k)
     for k in stay:
         by_parent_new.setdefault(new[k].parent, []).append(k)
-    import difflib
 
     for parent, b in by_parent_new.items():
         a = by_parent_old.get(parent, [])
@@ -320,6 +318,12 @@ def _moved(old: dict[str, _Entry], new: dict[str, _Entry]) -> set[str]:
         kept = {b[m.b + i] for m in sm.get_matching_blocks() for i in range(m.size)}
         moved |= set(b) - kept
     return moved
+
+
+def _moved_from(o: _Entry, n: _Entry) -> str:
+    if (o.section, o.group_title) != (n.section, n.group_title):
+        return f"from {o.group_title or SECTIONS[o.section]}"
+    return "from another list" if o.parent != n.parent else "within its list"
 
 
 def _src_text(src: Src | None) -> str:
@@ -366,9 +370,8 @@ def compare_decrees(old, new, regulation_ids: set[str]) -> list[Change]:
             raw = _words(o.text, n.text) if text_changed else ()
             words = coalesce(raw)
             if k in moved:
-                came_from = o.group_title if o.group_title != n.group_title or o.section != n.section else ""
                 changes.append(Change(kind="moved", old_text=_shown(o.text), new_text=_shown(n.text),
-                                      words=words, old_group_title=came_from, **common))
+                                      words=words, moved_from=_moved_from(o, n), **common))
             elif text_changed:
                 kind = "amended" if n.section in LEGAL_BASES else "changed"
                 changes.append(Change(kind=kind, old_text=_shown(o.text), new_text=_shown(n.text), words=words,
@@ -396,16 +399,24 @@ def compare_decrees(old, new, regulation_ids: set[str]) -> list[Change]:
     return changes
 
 
-def diff_years(data: Path, old: int, new: int, office_id: str | None) -> Report:
+def _resolve_pair(data: Path, old: int, new: int, office_id: str | None):
+    """Both years' decrees for one office (default prov-kalbar, else the registry's first)."""
     from .load import load_dataset
     from .resolve import resolve
 
     ds = load_dataset(Path(data))
     oid = office_id or (DEFAULT_OFFICE if DEFAULT_OFFICE in ds.offices else next(iter(ds.offices)))
-    office = ds.office(oid)
-    d0, d1 = resolve(ds, old, oid), resolve(ds, new, oid)
-    changes = compare_decrees(d0, d1, set(ds.regulations))
-    return Report("years", str(old), str(new), changes, office=oid, office_name=office.short_name)
+    ds.office(oid)  # an unknown --satker is a DataError with a suggestion
+    return ds, resolve(ds, old, oid), resolve(ds, new, oid)
+
+
+def _year_report(ds, d0, d1) -> Report:
+    return Report("years", str(d0.year), str(d1.year), compare_decrees(d0, d1, set(ds.regulations)),
+                  office=d1.office.id, office_name=d1.office.short_name)
+
+
+def diff_years(data: Path, old: int, new: int, office_id: str | None) -> Report:
+    return _year_report(*_resolve_pair(data, old, new, office_id))
 
 
 # ---------------------------------------------------------------- document level
@@ -497,21 +508,17 @@ def _write_redlines(pairs: list[tuple[Path, Path, Path]]) -> list[dict[str, Any]
     return [{"file": display_path(out), "revisions": n} for _, out, n in done]
 
 
-def redline_years(data: Path, templates: Path, old: int, new: int, office_id: str, redline: Path) -> list[dict]:
-    """Render the office's documents of both years; FILE.docx = Keputusan, FILE-lampiran.docx = Lampiran."""
-    from .load import load_dataset
+def redline_decrees(d0, d1, templates: Path, redline: Path) -> list[dict]:
+    """Render one office's documents of both years; FILE.docx = Keputusan, FILE-lampiran.docx = Lampiran."""
     from .render import Renderer
-    from .resolve import resolve
 
-    ds = load_dataset(Path(data))
     renderer = Renderer(Path(templates))
-    d0, d1 = resolve(ds, old, office_id), resolve(ds, new, office_id)
     with tempfile.TemporaryDirectory(prefix="zi-docgen-redline-") as tmp:
         pairs = []
         for name, out in (("keputusan", redline), ("lampiran", lampiran_path(redline))):
             paths = []
-            for year, d in ((old, d0), (new, d1)):
-                p = Path(tmp) / f"{name}-{year}.docx"
+            for side, d in (("old", d0), ("new", d1)):
+                p = Path(tmp) / f"{name}-{side}.docx"
                 p.write_bytes(renderer.render(d, name))
                 paths.append(p)
             pairs.append((paths[0], paths[1], out))
@@ -595,9 +602,8 @@ def _change_line(c: Change, plain: bool) -> Text:
         t.append(_trim(c.new_text))
     if c.cells and c.kind in ("added", "removed"):
         t.append(f" [{_cells_text(c.cells)}]")
-    if c.kind == "moved":
-        t.append(f"  (moved here from {c.old_group_title})" if c.old_group_title else "  (moved within its list)",
-                 style="dim")
+    if c.kind == "moved" and c.moved_from:
+        t.append(f"  (moved {c.moved_from})", style="dim")
     return t
 
 
@@ -695,12 +701,12 @@ def _html_rows(changes: list[Change]) -> list[str]:
             last = h
         old, new = _html_sides(c)
         where = f"{c.row} × {_MONTH_NAMES.get(c.month, c.month)}" if c.kind == "cell" else _where(c)
-        if c.old_group_title:
-            where += f" (moved here from {c.old_group_title})"
+        if c.moved_from:
+            where += f" (moved {c.moved_from})"
         if c.cells and c.kind in ("added", "removed"):
             cells = f'<div class="src">{_e(_cells_text(c.cells))}</div>'
             old, new = (old + cells, new) if c.kind == "removed" else (old, new + cells)
-        src = " ".join(s for s in (c.old_src, c.new_src) if s)
+        src = " → ".join(dict.fromkeys(s for s in (c.old_src, c.new_src) if s))
         out.append(f'<tr class="{_e(c.kind)}"><td class="k">{_e(c.kind)}</td><td class="w">{_e(where)}'
                    f'{f"<div class=src>{_e(src)}</div>" if src else ""}</td><td>{old}</td><td>{new}</td></tr>')
     if last is not None:
@@ -763,9 +769,10 @@ def run_diff(old: str, new: str, *, data: Path, satker: str | None, fmt: str, re
     if redline is not None and redline.suffix.lower() != ".docx":
         raise ZiError("the redline file must end in .docx", Src.of(redline), "e.g. --redline perubahan.docx")
     if kinds == {"year"}:
-        report = diff_years(data, int(old), int(new), satker)
+        ds, d0, d1 = _resolve_pair(data, int(old), int(new), satker)
+        report = _year_report(ds, d0, d1)
         if redline is not None:
-            report.redlines = redline_years(data, templates, int(old), int(new), report.office, redline)
+            report.redlines = redline_decrees(d0, d1, templates, redline)
     else:
         report = diff_documents(Path(old), Path(new))
         if redline is not None:
