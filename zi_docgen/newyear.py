@@ -164,8 +164,9 @@ def new_year(data: Path, old: int, new: int) -> list[str]:
         (stage / "offices").mkdir(parents=True)
         copied: list[tuple[Path, str]] = []          # (path once in place, text)
 
+        # Byte for byte: line endings and comments exactly as the user wrote them.
+        shutil.copyfile(src_dir / "decree.yaml", stage / "decree.yaml")
         decree_text = (src_dir / "decree.yaml").read_text(encoding="utf-8")
-        (stage / "decree.yaml").write_text(decree_text, encoding="utf-8", newline="")
         copied.append((final_dir / "decree.yaml", decree_text))
 
         office_files = sorted((src_dir / "offices").glob("*.yaml")) if (src_dir / "offices").is_dir() else []
