@@ -283,6 +283,14 @@ def test_raw_titles_and_dates():
     assert by["date-agree"][0].src.line == 24
 
 
+def test_raw_end_punctuation():
+    text = ("1. Meningkatnya komitmen seluruh jajaran dan pegawai dalam membangun Zona Integritas.\n"
+            "2. Terjadinya perubahan pola pikir dan budaya kerja sesuai usulan sebagai Zona Integritas\n"
+            "3. Melakukan pemantauan dan evaluasi pembangunan WBK/WBBM;\n")
+    by = _rules(check_text(text, "t.txt"))
+    assert [(f.src.line, f.severity) for f in by["end-punct"]] == [(2, "warning")]
+
+
 def test_raw_foreign_passage_is_one_warning():
     text = "The image shows a blue circular official stamp of the Provincial Election Commission of West Kalimantan.\n"
     by = _rules(check_text(text, "t.txt"))

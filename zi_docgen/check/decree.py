@@ -408,6 +408,10 @@ def _consistency_rules(decree: Decree, ds: DataSet, us: list[Unit], out: _Out) -
 
     _area_intros(decree, out)
     _duplicates(us, out)
+    for u in us:
+        if u.compare:  # paragraphs and list items of the Lampiran (not titles, terms, citations, table)
+            for h in tr.end_punctuation(u.text, "this paragraph" if "/" not in u.addr.split("/", 3)[-1] else "this item"):
+                out.hit(u, h)
 
 
 def _month_src(src: Src | None, mon: str) -> Src | None:

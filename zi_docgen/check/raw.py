@@ -62,6 +62,7 @@ def check_text(text: str, path: str, *, extra_words: Iterable[str] = ()) -> list
     _duplicates(t)
     _areas(t)
     _targets(t)
+    _end_punctuation(t)
     seen, out = set(), []
     for f in sorted(t.findings, key=Finding.sort_key):
         if f.key() not in seen:
@@ -311,10 +312,7 @@ def _titles(t: _Text) -> None:
             for got, want, what in ((hm.group(1), heading, "heading"), (hm.group(4), title, "title")):
                 if " ".join(got.split()).upper() != want.upper():
                     k, diff = _first_difference(want, got)
-                    body = text[start:]
-                    anchor = body.upper().find(got.split()[0].upper()) if got.split() else 0
-                    words_before = len(got.split()[:k])
-                    off = start + _offset_of_lampiran_word(body, got, words_before)
+                    off = start + _offset_of_lampiran_word(text[start:], got, k)
                     t.add(off, "error", "lampiran-header", f"the Lampiran header's {what} differs from the Keputusan's: {diff}",
                           want)
 
@@ -475,3 +473,23 @@ def _targets(t: _Text) -> None:
         values = [int(c[:-1]) for c in cells if re.fullmatch(r"\d{1,3}%", c.strip() and c.strip())]
         if len(values) >= 4 and values != sorted(values) and values[:3] == sorted(values[:3]) and len(set(values)) > 2:
             t.add(s, "warning", "target-cumulative", "the monthly targets rise and then fall: is the row cumulative?")
+
+
+def _end_punctuation(t: _Text) -> None:
+    lines = list(t.lines())
+    for i, (s, line) in enumerate(lines):
+        body = line.strip()
+        words = body.split()
+        label = _LABEL.match(line)
+        if label and _kind(label.group("label")) == "other":
+            continue  # "A. Latar Belakang", "I. …": headings
+        if len(words) < (4 if label else 8) or "\t" in line or body.upper() == body or body.endswith("-"):
+            continue
+        if re.match(r"^[-\s]*(?:Menimbang|Mengingat|Menetapkan|KESATU|KEDUA)\b", body) or _IS_CITATION.match(body):
+            continue
+        nxt = next((l.strip() for _, l in lines[i + 1:] if l.strip()), "")
+        nxt = re.sub(r"^[-\s]+", "", nxt)
+        if nxt[:1].islower():
+            continue  # the paragraph goes on after a page break
+        for h in tr.end_punctuation(line, "this item" if label else "this paragraph"):
+            t.hit(h, s)

@@ -318,3 +318,15 @@ def menimbang_refs(text: str, n_before: int) -> list[Hit]:
         return [Hit(m.start(1), m.start(1) + len(m.group(1).rstrip(", ")), "error", "menimbang-refs",
                     f"cites '{cited}' but there are {n_before} Menimbang before it", expected)]
     return []
+
+
+_END_OK = re.compile(r"(?:[.;:,!?)]|;\s+(?:dan|atau)|\.\*)\s*$")
+
+
+def end_punctuation(text: str, what: str) -> list[Hit]:
+    """A list item or a paragraph ends with punctuation ('.', ';', ':' or '; dan')."""
+    stripped = text.rstrip()
+    if not stripped or _END_OK.search(stripped):
+        return []
+    return [Hit(len(stripped) - 1, len(stripped), "warning", "end-punct",
+                f"{what} ends without punctuation: '…{stripped[-20:]}'", "end it with '.' (or ';' in a running list)")]
