@@ -149,7 +149,7 @@ def diff(
     data: Path = DATA,
     satker: Optional[str] = typer.Option(None, "--satker", help="Office to compare (default: prov-kalbar, the first)."),
     fmt: DiffFormat = typer.Option(DiffFormat.text, "--format", help="text, html or json."),
-    redline: Optional[Path] = typer.Option(None, "--redline", help="Also write NEW with tracked changes against OLD."),
+    redline: Optional[Path] = typer.Option(None, "--redline", help="Also write NEW with Word tracked changes against OLD. For two years: FILE.docx (Keputusan) and FILE-lampiran.docx (Lampiran)."),
     templates: Path = TEMPLATES,
 ) -> None:
     """Compare two years, or two .docx files. Exit 0 identical, 1 different, 2 trouble."""

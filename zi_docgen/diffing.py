@@ -268,7 +268,7 @@ def _flatten(decree, regulation_ids: set[str]) -> dict[str, _Entry]:
     def blocks(parent: str, bs, section: str, group: str = "", title: str = "") -> None:
         for b in bs:
             sec = section
-            if b.kind == "list" and b.items and all(it.id in regulation_ids for it in b.items):
+            if b.generated == "dasar_hukum":
                 sec = "dasar_hukum"
             text = b.text if b.kind in ("para", "heading") else ("[figure]" if b.kind == "figure" else "")
             add("l", sec, parent, b.id, "", text, b.src, group, title)

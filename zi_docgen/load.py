@@ -300,7 +300,11 @@ def _index_ids(doc: Any) -> dict[str, tuple[LocList, LocDict]]:
 
 
 def apply_patch(doc: LocDict, patch: Any) -> None:
-    """Apply replace / add / remove (by item id) to the raw document, in that order."""
+    """Apply replace, remove, then add (by item id) to the raw document.
+
+    Remove before add, so that removing an item and adding it back with the
+    same id elsewhere moves it.
+    """
     if patch is None:
         return
     if not isinstance(patch, LocDict):
@@ -331,6 +335,16 @@ def apply_patch(doc: LocDict, patch: Any) -> None:
             item[k] = v
             item.key_src[k] = fields.key_src[k]
 
+    removes = patch.get("remove") or LocList()
+    if not isinstance(removes, LocList):
+        raise DataError("remove: is a list of item ids", patch.key_src["remove"])
+    for iid, src in zip(removes, removes.item_src):
+        siblings, target = find(iid, src)
+        pos = next(i for i, x in enumerate(siblings) if x is target)
+        del siblings[pos]
+        del siblings.item_src[pos]
+        del index[iid]
+
     adds = patch.get("add") or LocList()
     if not isinstance(adds, LocList):
         raise DataError("add: is a list of new items, each with after: or before:", patch.key_src["add"])
@@ -355,13 +369,3 @@ def apply_patch(doc: LocDict, patch: Any) -> None:
         siblings.insert(pos, new)
         siblings.item_src.insert(pos, spec.src)
         index[new["id"]] = (siblings, new)
-
-    removes = patch.get("remove") or LocList()
-    if not isinstance(removes, LocList):
-        raise DataError("remove: is a list of item ids", patch.key_src["remove"])
-    for iid, src in zip(removes, removes.item_src):
-        siblings, target = find(iid, src)
-        pos = next(i for i, x in enumerate(siblings) if x is target)
-        del siblings[pos]
-        del siblings.item_src[pos]
-        del index[iid]

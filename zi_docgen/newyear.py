@@ -53,11 +53,11 @@ def placeholder_block(new: int) -> list[str]:
         f"# Decided anew for {new} (written by zi-docgen new-year): replace each placeholder",
         "# with the real value once it is known, e.g. number: 5 and date: "
         f"{new}-01-05.",
-        f"number: {{placeholder: Nomor Keputusan Tahun {new}}}",
-        f"date: {{placeholder: Tanggal penetapan Keputusan Tahun {new}}}",
+        "number: {placeholder: Nomor Keputusan}",
+        "date: {placeholder: Tanggal penetapan}",
         "team_decree:",
-        f"  number: {{placeholder: Nomor Keputusan Tim Pembangunan ZI Tahun {new}}}",
-        f"  date: {{placeholder: Tanggal Keputusan Tim Pembangunan ZI Tahun {new}}}",
+        "  number: {placeholder: Nomor Keputusan Tim Pembangunan ZI}",
+        "  date: {placeholder: Tanggal Keputusan Tim Pembangunan ZI}",
     ]
 
 

@@ -41,6 +41,7 @@ class RBlock:
     text: str = ""
     items: tuple[RItem, ...] = ()
     src: Src | None = None
+    generated: str = ""            # what computed it (dasar_hukum, component_model, areas), if anything
 
 
 @dataclass(frozen=True)
@@ -385,9 +386,9 @@ class _LampiranCtx:
             elif b.generate == "dasar_hukum":
                 items = tuple(RItem(it.id, labels.item_label(b.numbering, i + 1), it.text, it.src)
                               for i, it in enumerate(self.dasar_hukum))
-                yield RBlock(b.id, "list", items=items, src=b.src)
+                yield RBlock(b.id, "list", items=items, src=b.src, generated="dasar_hukum")
             elif b.generate == "component_model":
-                yield RBlock(b.id, "figure", src=b.src)
+                yield RBlock(b.id, "figure", src=b.src, generated="component_model")
 
     def items(self, items: list[ListItem], numbering: Numbering, depth: int = 1) -> tuple[RItem, ...]:
         if depth > 2:
