@@ -15,10 +15,13 @@ from zi_docgen.cli import main
 
 
 def run(args: list[str], capsys) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exc:
+    try:
         main(args)
+        code = 0
+    except SystemExit as exc:
+        code = exc.code
     cap = capsys.readouterr()
-    return exc.value.code, cap.out, cap.err
+    return code, cap.out, cap.err
 
 
 def edit(path: Path, old: str, new: str, count: int = 1) -> int:
@@ -240,3 +243,28 @@ def test_two_builds_at_once_do_not_corrupt_each_other(tmp_path):
     for d in manifest["documents"]:
         assert hashlib.sha256((out / "2026" / d["file"]).read_bytes()).hexdigest() == d["sha256"]
     assert not list((out / "2026").rglob("*.tmp")) and not (out / "2026" / ".manifest.lock").exists()
+
+
+def test_check_errors_stop_the_build_unless_draft(data_copy, tmp_path, capsys):
+    line = edit(data_copy / "common/lampiran.yaml", "penilaian risiko", "penilaian resiko")
+    out = tmp_path / "out"
+    code, _, err = run(build_args(data_copy, out, "--satker", "prov-kalbar"), capsys)
+    assert code == 1
+    first = one_error_line(err)
+    assert f"common/lampiran.yaml:{line}:" in first and "resiko" in first and "--draft" in first
+    assert not any(out.rglob("*.docx"))
+    code, _, _ = run(build_args(data_copy, out, "--satker", "prov-kalbar", "--draft"), capsys)
+    assert code == 0
+    manifest = json.loads((out / "2026" / "manifest.json").read_text())
+    assert {d["status"] for d in manifest["documents"]} == {"draft"}
+    from docx import Document
+    header = Document(out / "2026" / "prov-kalbar" / "keputusan.docx").sections[0].first_page_header
+    assert "DRAFT" in "".join(p.text for p in header.paragraphs)
+
+
+def test_final_refuses_placeholders(tmp_path, capsys):
+    code, _, err = run(build_args(DATA, tmp_path, "--satker", "kab-sambas", "--final"), capsys)
+    assert code == 1 and "placeholder" in one_error_line(err)
+    assert not any(tmp_path.rglob("*.docx"))
+    code, _, _ = run(build_args(DATA, tmp_path, "--satker", "prov-kalbar", "--final"), capsys)
+    assert code == 0

@@ -1,23 +1,24 @@
-"""The build: load → resolve → (check) → render → publish, for one year and many offices.
+"""The build: load → resolve → check → render → publish, for one year and many offices.
 
-Rendering is the expensive part, so it runs in a process pool (both cores);
-each worker process compiles the templates once. All documents are rendered
-before any is written, so bad data or a broken template writes nothing.
+Each office is resolved, checked and rendered in a worker process (both cores);
+a worker loads the data and compiles the templates once. All documents are
+rendered before any is written, so bad data, check errors or a broken template
+write nothing.
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Sequence
 
-from .errors import DataError, Src, ZiError
+from .errors import DataError, OutputError, Src, ZiError
 from .load import DataSet, load_dataset
-from .model import Id
 from .publish import ManifestEntry, atomic_write, ensure_dir, sha256, update_manifest
 from .render import TEMPLATE_NAMES, Renderer
-from .resolve import Decree, resolve
+from .resolve import PlaceholderUse, resolve
 
 
 class BuildRefused(ZiError):
@@ -25,11 +26,22 @@ class BuildRefused(ZiError):
 
 
 @dataclass
+class OfficeResult:
+    """What a worker sends back for one office (small: no models, just bytes and facts)."""
+
+    office: str
+    draft: bool
+    placeholders: list[PlaceholderUse]
+    errors: list            # check findings of severity "error"
+    docs: dict[str, bytes] | None
+
+
+@dataclass
 class BuildResult:
     year: int
     out_dir: Path
+    offices: list[str] = field(default_factory=list)
     entries: list[ManifestEntry] = field(default_factory=list)
-    decrees: list[Decree] = field(default_factory=list)
 
     @property
     def drafts(self) -> list[str]:
@@ -47,85 +59,121 @@ def select_offices(ds: DataSet, satkers: Sequence[str]) -> list[str]:
     return out
 
 
-def resolve_all(ds: DataSet, year: int, offices: Iterable[str]) -> list[Decree]:
-    return [resolve(ds, year, oid) for oid in offices]
+# ---------------------------------------------------------------- per office
+
+@dataclass(frozen=True)
+class _Job:
+    year: int
+    check: bool
+    draft: bool      # --draft: render despite check errors, marked DRAFT
+    final: bool      # --final: placeholders are refused, so rendering them is wasted
 
 
-# ---------------------------------------------------------------- rendering
+class _Worker:
+    """Everything one process needs, made once: the data set and the compiled templates."""
 
-_worker_renderer: Renderer | None = None
+    def __init__(self, data_dir: Path, templates_dir: Path, ds: DataSet | None = None):
+        self.ds = ds or load_dataset(data_dir)
+        self.renderer = Renderer(templates_dir)
+
+    def run(self, job: _Job, office_id: str) -> OfficeResult:
+        decree = resolve(self.ds, job.year, office_id)
+        errors = []
+        if job.check:
+            from .check import check_decree
+
+            errors = [f for f in check_decree(decree, self.ds) if f.severity == "error"]
+            if errors and job.draft:
+                decree = dataclasses.replace(decree, forced_draft=True)
+        render = not (errors and not job.draft) and not (job.final and decree.placeholders)
+        docs = {name: self.renderer.render(decree, name) for name in TEMPLATE_NAMES} if render else None
+        return OfficeResult(office_id, decree.is_draft, list(decree.placeholders), errors, docs)
 
 
-def _init_worker(templates_dir: str) -> None:
-    global _worker_renderer
-    _worker_renderer = Renderer(Path(templates_dir))
+_worker: _Worker | None = None
 
 
-def _render_one(decree: Decree) -> dict[str, bytes]:
-    assert _worker_renderer is not None
-    return {name: _worker_renderer.render(decree, name) for name in TEMPLATE_NAMES}
+def _init_worker(data_dir: str, templates_dir: str) -> None:
+    global _worker
+    _worker = _Worker(Path(data_dir), Path(templates_dir))
 
 
-def render_all(decrees: list[Decree], templates_dir: Path, jobs: int,
-               on_done: Callable[[Decree], None] | None = None) -> list[dict[str, bytes]]:
-    """Render every decree; in a process pool when it pays off."""
-    if jobs <= 1 or len(decrees) < 3:
-        renderer = Renderer(templates_dir)
-        out = []
-        for d in decrees:
-            out.append({name: renderer.render(d, name) for name in TEMPLATE_NAMES})
-            if on_done:
-                on_done(d)
-        return out
-    # Fail fast on a broken template in this process, before starting workers.
-    Renderer(templates_dir)._template("keputusan")
-    Renderer(templates_dir)._template("lampiran")
-    chunk = max(1, min(8, len(decrees) // (jobs * 4)))
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
-                             initargs=(str(templates_dir),)) as pool:
-        out = []
-        for d, docs in zip(decrees, pool.map(_render_one, decrees, chunksize=chunk)):
-            out.append(docs)
-            if on_done:
-                on_done(d)
-        return out
+def _run_in_worker(args: tuple[_Job, str]) -> OfficeResult:
+    assert _worker is not None
+    return _worker.run(*args)
 
 
 def default_jobs() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
+def run_offices(ds: DataSet, data_dir: Path, templates_dir: Path, job: _Job, offices: list[str], jobs: int,
+                on_done: Callable[[str], None] | None = None) -> list[OfficeResult]:
+    """Resolve, check and render every office; in a process pool when it pays off."""
+    if jobs <= 1 or len(offices) < 4:
+        worker = _Worker(data_dir, templates_dir, ds)
+        out = []
+        for oid in offices:
+            out.append(worker.run(job, oid))
+            if on_done:
+                on_done(oid)
+        return out
+    # A broken template fails here, once, rather than in every worker.
+    probe = Renderer(templates_dir)
+    for name in TEMPLATE_NAMES:
+        probe._template(name)
+    chunk = max(1, min(8, len(offices) // (jobs * 4)))
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
+                             initargs=(str(data_dir), str(templates_dir))) as pool:
+        out = []
+        for oid, res in zip(offices, pool.map(_run_in_worker, [(job, o) for o in offices], chunksize=chunk)):
+            out.append(res)
+            if on_done:
+                on_done(oid)
+        return out
+
+
 def build(data_dir: Path, out_dir: Path, templates_dir: Path, *, year: int | None = None,
           satkers: Sequence[str] = (), jobs: int | None = None, final: bool = False,
-          draft: bool = False, pdf: bool = False,
+          draft: bool = False, pdf: bool = False, check: bool = True,
           on_start: Callable[[int], None] | None = None,
-          on_done: Callable[[Decree], None] | None = None,
+          on_done: Callable[[str], None] | None = None,
           dataset: DataSet | None = None) -> BuildResult:
+    data_dir = Path(data_dir)
     ds = dataset or load_dataset(data_dir)
     year = year or ds.latest_year
     if year not in ds.years:
         known = ", ".join(map(str, ds.years)) or "none"
         raise DataError(f"unknown year {year}", Src.of(data_dir), f"years in the data folder: {known}")
     offices = select_offices(ds, satkers)
-    decrees = resolve_all(ds, year, offices)
+    ds.year(year)  # a broken year file fails here, before any worker starts
+    year_dir = Path(out_dir) / str(year)
+    ensure_dir(year_dir)
+    if on_start:
+        on_start(len(offices))
+    job = _Job(year, check, draft, final)
+    results = run_offices(ds, data_dir, Path(templates_dir), job, offices, jobs or default_jobs(), on_done)
+
+    errors = [(r.office, f) for r in results for f in r.errors]
+    if errors and not draft:
+        oid, f = errors[0]
+        raise BuildRefused(f"{len(errors)} check error(s), e.g. {f.rule}: {f.message} ({oid})", f.src,
+                           "run 'zi-docgen check' for the list; fix them, or build with --draft")
     if final:
-        pending = [(d.office.id, p) for d in decrees for p in d.placeholders]
+        pending = [(r.office, p) for r in results for p in r.placeholders]
         if pending:
             oid, p = pending[0]
             raise BuildRefused(f"{len(pending)} placeholder(s) remain, e.g. [{p.text}] for {oid}", p.src,
                                "fill them in, or build without --final to get DRAFT documents")
-    year_dir = Path(out_dir) / str(year)
-    ensure_dir(year_dir)
-    if on_start:
-        on_start(len(decrees))
-    rendered = render_all(decrees, templates_dir, jobs or default_jobs(), on_done)
-    result = BuildResult(year, year_dir, decrees=decrees)
-    for d, docs in zip(decrees, rendered):
-        for name, data in docs.items():
-            rel = f"{d.office.id}/{name}.docx"
+
+    result = BuildResult(year, year_dir, offices=offices)
+    for r in results:
+        assert r.docs is not None
+        for name, data in r.docs.items():
+            rel = f"{r.office}/{name}.docx"
             atomic_write(year_dir / rel, data)
-            result.entries.append(ManifestEntry(d.office.id, name, rel, sha256(data),
-                                                "draft" if d.is_draft else "final", len(d.placeholders)))
+            result.entries.append(ManifestEntry(r.office, name, rel, sha256(data),
+                                                "draft" if r.draft else "final", len(r.placeholders)))
     if pdf:
         result.entries.extend(_publish_pdfs(year_dir, result.entries, jobs or default_jobs()))
     update_manifest(year_dir, year, result.entries)
@@ -133,7 +181,6 @@ def build(data_dir: Path, out_dir: Path, templates_dir: Path, *, year: int | Non
 
 
 def _publish_pdfs(year_dir: Path, entries: list[ManifestEntry], workers: int) -> list[ManifestEntry]:
-    from .errors import OutputError
     from .pdf import PdfError, convert_to_pdf
 
     docx = [year_dir / e.file for e in entries]

@@ -80,7 +80,7 @@ def build(
             progress.start()
             task = progress.add_task("build", total=n)
 
-    def on_done(_decree) -> None:
+    def on_done(_office) -> None:
         if progress is not None and task is not None:
             progress.advance(task)
 
@@ -92,7 +92,7 @@ def build(
             progress.stop()
     n = len(result.entries)
     drafts = result.drafts
-    msg = f"wrote {n} documents for {len(result.decrees)} office(s) to {result.out_dir}"
+    msg = f"wrote {n} documents for {len(result.offices)} office(s) to {result.out_dir}"
     if drafts:
         msg += f"; {len(drafts)} office(s) are DRAFT (placeholders or --draft): run 'zi-docgen check' to see why"
     out.print(msg)

@@ -125,10 +125,11 @@ class Decree:
     targets: tuple[RTargetGroup, ...]
     placeholders: tuple[PlaceholderUse, ...]
     srcs: dict[str, Src | None] = field(default_factory=dict, compare=False, repr=False)
+    forced_draft: bool = False     # built with --draft despite check errors
 
     @property
     def is_draft(self) -> bool:
-        return bool(self.placeholders)
+        return bool(self.placeholders) or self.forced_draft
 
     @property
     def seat(self) -> str:
