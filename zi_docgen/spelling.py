@@ -294,12 +294,18 @@ def build_wordlist(aff_path: Path, dic_path: Path) -> frozenset[str]:
     return frozenset(expand_hunspell(_hunspell(aff_path, dic_path)))
 
 
-@dataclass(frozen=True)
 class _WordSet:
-    words: frozenset[str]
-    # lowercased entries with mixed case (PermenPANRB): ALL-CAPS lookups
-    mixed_lower: frozenset[str]
-    digest: str
+    def __init__(self, words: frozenset[str], digest: str):
+        self.words = words
+        self.digest = digest
+
+    @functools.cached_property
+    def mixed_lower(self) -> frozenset[str]:
+        """Lowercased entries with mixed case (PermenPANRB), for ALL-CAPS lookups.
+
+        Computed on first need: scanning 300k words costs more than a whole check.
+        """
+        return _mixed_lower(self.words)
 
 
 def _mixed_lower(words: Iterable[str]) -> frozenset[str]:
@@ -319,14 +325,14 @@ def _load_wordset(aff_path: Path, dic_path: Path) -> _WordSet:
     for path in candidates:
         words = _read_wordlist(path, digest)
         if words is not None:
-            return _WordSet(words, _mixed_lower(words), digest)
+            return _WordSet(words, digest)
     log.warning("spelling: no word list for %s (sha256 %s); expanding it with spylls", aff_path, digest[:12])
     words = build_wordlist(aff_path, dic_path)
     try:
         _write_wordlist(cache_path, words, digest)
     except OSError as exc:  # read-only home etc.: keep it in memory only
         log.warning("spelling: cannot cache word list in %s: %s", cache_path, exc)
-    return _WordSet(words, _mixed_lower(words), digest)
+    return _WordSet(words, digest)
 
 
 def read_lexicon(path: Path = LEXICON_PATH) -> list[str]:
@@ -509,12 +515,16 @@ class SpellChecker:
         wordset = _load_wordset(self._aff_path, self._dic_path)
         self._words = wordset.words
         self._extra = frozenset(w.strip() for w in (*read_lexicon(), *extra_words) if w and w.strip())
-        self._mixed_lower = wordset.mixed_lower | _mixed_lower(self._extra)
+        self._wordset = wordset
         self._vocabulary = frozenset(_COMMON_WORDS | self._extra)  # for suggestion ranking
         self._memo: dict[str, bool] = {}
         self._suggest_memo: dict[str, tuple[str, ...]] = {}
         self._suggester = None
         self._lock = threading.Lock()
+
+    @functools.cached_property
+    def _mixed_lower(self) -> frozenset[str]:
+        return self._wordset.mixed_lower | _mixed_lower(self._extra)
 
     # -- lookup -------------------------------------------------------------
 
