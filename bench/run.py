@@ -1,7 +1,8 @@
 """Benchmark of rendering and bulk builds (not a test: it times things).
 
-    python bench/run.py                      # this working tree
-    python bench/run.py --baseline 5526e2a   # also a git revision, side by side, in the same run
+    python bench/run.py                              # this working tree
+    python bench/run.py --baseline-render cebf307    # and this tree with render.py as it was then
+    python bench/run.py --baseline 5526e2a           # and a whole other revision, side by side
 
 Every measurement runs in a fresh Python process, so caches and imports of one
 measurement never help another, and the bulk builds pay for worker start-up
@@ -103,23 +104,28 @@ def m_floor(root: Path) -> dict:
     return {"floor": time.perf_counter() - t}
 
 
-def m_bulk(root: Path, jobs: int, data: Path | None = None) -> dict:
+def m_bulk(root: Path, jobs: int, data: Path | None = None, check: bool = True) -> dict:
+    import inspect
+
     from zi_docgen.build import build
 
     data = data or root / "data"
+    kw = {} if check else {"check": False}
+    if kw and "check" not in inspect.signature(build).parameters:
+        return {}   # a build without checks: nothing to leave out
     with tempfile.TemporaryDirectory() as out:
         t = time.perf_counter()
-        result = build(data, Path(out), root / "templates", jobs=jobs)
+        result = build(data, Path(out), root / "templates", jobs=jobs, **kw)
         wall = time.perf_counter() - t
         n = len(result.entries)
         size = sum((Path(out) / str(result.year) / e.file).stat().st_size for e in result.entries)
     return {"wall": wall, "documents": n, "bytes": size, **_rss()}
 
 
-def m_national(root: Path, jobs: int) -> dict:
+def m_national(root: Path, jobs: int, check: bool = True) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         data = make_national_data(root / "data", Path(tmp) / "data")
-        return m_bulk(root, jobs, data)
+        return m_bulk(root, jobs, data, check)
 
 
 def make_national_data(src: Path, dst: Path) -> Path:
@@ -137,9 +143,10 @@ def make_national_data(src: Path, dst: Path) -> Path:
 
     def office(oid: str, level: str, kind: str, n: int, province: str) -> str:
         region = f"{kind} Sintetis {n}"
+        seat = f"Sintetis {n}"   # a KPU Kota must sit in its city (a check rule); all alike
         return (f"  - id: {oid}\n    level: {level}\n"
                 f"    name: Komisi Pemilihan Umum {region}\n    short_name: KPU {region}\n"
-                f"    seat: Kota Sintetis {n}\n    province: {province}\n"
+                f"    seat: {seat}\n    province: {province}\n"
                 f"    ketua: {{name: {person(f'Nama Ketua KPU {region}')}}}\n"
                 f"    salinan:\n      jabatan: {person(f'Jabatan pengesah salinan Sekretariat KPU {region}')}\n"
                 f"      name: {person(f'Nama pengesah salinan Sekretariat KPU {region}')}\n")
@@ -190,13 +197,16 @@ class Variant:
         self.samples.setdefault(key, []).append(run_child(kind, self.root, self.pythonpath, **kw))
 
     def median(self, key: str, field: str) -> float:
-        return statistics.median(s[field] for s in self.samples[key])
+        values = [s[field] for s in self.samples.get(key, []) if field in s]
+        return statistics.median(values) if values else float("nan")
 
     def first(self, key: str, field: str):
         return self.samples[key][0].get(field)
 
 
 def fmt_s(v: float) -> str:
+    if v != v:
+        return "–"
     return f"{v * 1000:.1f} ms" if v < 1 else f"{v:.2f} s"
 
 
@@ -227,10 +237,12 @@ def table(variants: list[Variant], args) -> str:
     row("**bulk** 15 offices, `build(jobs=1)`, 1 process", lambda v: fmt_s(v.median("bulk1", "wall")))
     row("  ratio bulk(jobs=1) / floor (1 process vs 1)",
         lambda v: f"{v.median('bulk1', 'wall') / v.median('floor', 'floor'):.2f} ×")
+    row("  bulk(jobs=2) without the check (`check=False`)", lambda v: fmt_s(v.median("bulk2nc", "wall")))
     row("  bulk documents/s (jobs=2)",
         lambda v: f"{v.first('bulk2', 'documents') / v.median('bulk2', 'wall'):.0f}")
     if args.national:
         row(f"**national** {args.offices} offices, `build(jobs=2)`", lambda v: fmt_s(v.median("national", "wall")))
+        row("  without the check (`check=False`)", lambda v: fmt_s(v.median("national_nc", "wall")))
         row("  documents/s", lambda v: f"{v.first('national', 'documents') / v.median('national', 'wall'):.0f}")
         row("  output size", lambda v: f"{v.first('national', 'bytes') / 2**20:.0f} MB")
         row("  peak RSS parent (RUSAGE_SELF)", lambda v: fmt_mb(v.first("national", "rss_self")))
@@ -241,7 +253,9 @@ def table(variants: list[Variant], args) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--baseline", metavar="REV", help="also measure this git revision (its own data and templates)")
+    ap.add_argument("--baseline", metavar="REV", help="also measure this git revision (its own code, data and templates)")
+    ap.add_argument("--baseline-render", metavar="REV",
+                    help="also measure this tree with zi_docgen/render.py as it was at REV (isolates render changes)")
     ap.add_argument("--repeat", type=int, default=3, help="runs per timing; the median is reported (default 3)")
     ap.add_argument("--no-national", dest="national", action="store_false", help="skip the 552-office run")
     ap.add_argument("--national-repeat", type=int, default=1)
@@ -262,7 +276,15 @@ def main() -> None:
         rev = subprocess.run(["git", "-C", str(wt), "rev-parse", "--short", "HEAD"], capture_output=True,
                              text=True).stdout.strip()
         variants.append(Variant(f"before ({rev})", wt, str(wt)))
-    variants.append(Variant("after (this tree)" if args.baseline else "this tree", ROOT, None))
+    if args.baseline_render:
+        tmp = tmp or tempfile.mkdtemp(prefix="zi-bench-")
+        pkg = Path(tmp) / "render-baseline" / "zi_docgen"
+        shutil.copytree(ROOT / "zi_docgen", pkg, ignore=shutil.ignore_patterns("__pycache__"))
+        old = subprocess.run(["git", "-C", str(ROOT), "show", f"{args.baseline_render}:zi_docgen/render.py"],
+                             capture_output=True, check=True).stdout
+        (pkg / "render.py").write_bytes(old)
+        variants.append(Variant(f"before (render.py of {args.baseline_render})", ROOT, str(pkg.parent)))
+    variants.append(Variant("after (this tree)" if len(variants) else "this tree", ROOT, None))
     try:
         for v in variants:
             v.measure("import", "import")
@@ -277,14 +299,17 @@ def main() -> None:
                 v.measure("floor", "floor")
                 v.measure("bulk2", "bulk", jobs=2)
                 v.measure("bulk1", "bulk", jobs=1)
+                v.measure("bulk2nc", "bulk", jobs=2, check=False)
         if args.national:
             for i in range(args.national_repeat):
                 for v in variants:
                     print(f"national {args.offices} offices: {v.label}", file=sys.stderr)
                     v.measure("national", "national", jobs=2)
+                    v.measure("national_nc", "national", jobs=2, check=False)
     finally:
         if tmp:
-            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(Path(tmp) / "baseline")])
+            if args.baseline:
+                subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(Path(tmp) / "baseline")])
             shutil.rmtree(tmp, ignore_errors=True)
 
     md = table(variants, args)
@@ -295,8 +320,8 @@ def main() -> None:
             f"Peak RSS: `resource.getrusage` ru_maxrss (largest single worker, not a sum); "
             f"not available on Windows.\n")
     print(md + note)
-    args.out.write_text("# zi-docgen benchmark\n\n`python bench/run.py" + (f" --baseline {args.baseline}" if args.baseline else "")
-                        + "`\n\n" + md + note, encoding="utf-8")
+    cmd = " ".join(["python bench/run.py"] + sys.argv[1:])
+    args.out.write_text(f"# zi-docgen benchmark\n\n`{cmd}`\n\n" + md + note, encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -166,3 +166,20 @@ def test_table_check_agrees_with_docxtpl(grid, rows):
     changed = etree.tostring(DocxTemplate.fix_tables(None, xml)) != untouched
     tbl = etree.fromstring(xml)[0]
     assert render._grid_mismatch(tbl) == changed
+
+
+def test_a_tag_error_shows_when_the_template_is_loaded(tmp_path):
+    # build probes the templates with _template() before starting its workers
+    from zi_docgen.errors import TemplateProblem
+
+    src = zipfile.ZipFile(TEMPLATES / "keputusan.docx")
+    with zipfile.ZipFile(tmp_path / "keputusan.docx", "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "word/document.xml":
+                broken = data.replace(b"{{ number }}", b"{{ number }", 1)
+                assert broken != data
+                data = broken
+            dst.writestr(info, data)
+    with pytest.raises(TemplateProblem, match="template error in body"):
+        Renderer(tmp_path)._template("keputusan")

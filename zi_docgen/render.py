@@ -89,6 +89,13 @@ class _CompiledTemplate(DocxTemplate):
     def build_xml(self, context, jinja_env=None):
         return self._render_part("body", self.get_xml, context, self.docx._part)
 
+    def compile_all(self) -> None:
+        """Compile the body, headers and footers (the parts render() will ask for)."""
+        self._template_for("body", self.get_xml)
+        for uri in (self.HEADER_URI, self.FOOTER_URI):
+            for _, part in self.get_headers_footers(uri):
+                self._template_for(str(part.partname), lambda part=part: self.get_part_xml(part))
+
     def build_headers_footers_xml(self, context, uri, jinja_env=None):
         for rel_key, part in self.get_headers_footers(uri):
             xml = self._render_part(str(part.partname), lambda part=part: self.get_part_xml(part), context, part)
@@ -227,8 +234,15 @@ class Renderer:
             except Exception as exc:  # python-docx raises several kinds for a broken package
                 raise TemplateProblem(f"template cannot be opened: {exc}", Src.of(path),
                                       "save it again from Word as .docx, or restore it from git") from None
-            self._loaded[name] = _Loaded(package, {})
-        loaded = self._loaded[name]
+            loaded = _Loaded(package, {})
+            # Compile every part now, not at the first document: a tag error shows
+            # before any rendering (build probes the templates before starting its
+            # workers), and workers forked after a probe inherit the compiled parts.
+            self._instance(loaded, name).compile_all()
+            self._loaded[name] = loaded
+        return self._instance(self._loaded[name], name)
+
+    def _instance(self, loaded: _Loaded, name: str) -> _CompiledTemplate:
         return _CompiledTemplate(loaded.package.document(), loaded.compiled, self.env, name,
                                  loaded.package.has_footnotes)
 
