@@ -5,15 +5,8 @@ from PIL import Image, ImageStat
 
 from zi_docgen.figure import DEFAULT_HASIL, DEFAULT_PENGUNGKIT, component_model_png
 
-PENGUNGKIT = [
-    "Manajemen Perubahan",
-    "Penataan Tatalaksana",
-    "Penataan Sistem Manajemen SDM",
-    "Penguatan Akuntabilitas Kinerja",
-    "Penguatan Pengawasan",
-    "Peningkatan Kualitas Pelayanan Publik",
-]
-HASIL = ["Pemerintah yang Bersih dan Akuntabel", "Pelayanan Publik yang Prima"]
+PENGUNGKIT = list(DEFAULT_PENGUNGKIT)
+HASIL = list(DEFAULT_HASIL)
 
 
 @pytest.fixture(scope="module")

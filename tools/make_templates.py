@@ -176,6 +176,13 @@ def loop(doc, tag):
     return para(doc, "Normal", tag)
 
 
+def lines(doc, var: str, style: str) -> None:
+    """One paragraph in `style` per element of the list `var`."""
+    loop(doc, f"{{%p for line in {var} %}}")
+    para(doc, style, "{{ line }}")
+    loop(doc, "{%p endfor %}")
+
+
 # ---------------------------------------------------------------- Keputusan
 
 def keputusan() -> Document:
@@ -196,9 +203,7 @@ def keputusan() -> Document:
     page_setup(sec)
     header_with_page_number(sec)
 
-    loop(doc, "{%p for line in kop %}")
-    para(doc, "ZI Kop", "{{ line }}")
-    loop(doc, "{%p endfor %}")
+    lines(doc, "kop", "ZI Kop")
     para(doc, "Normal")
     para(doc, "ZI Judul", "{{ heading }}")
     para(doc, "ZI Judul", "NOMOR {{ number }} TAHUN {{ year }}")
@@ -226,9 +231,7 @@ def keputusan() -> Document:
     para(doc, "ZI Tanda Tangan", "Ditetapkan di {{ seat }}")
     para(doc, "ZI Tanda Tangan", "pada tanggal {{ date_text }}")
     para(doc, "ZI Tanda Tangan")
-    loop(doc, "{%p for line in signer_lines %}")
-    para(doc, "ZI Tanda Tangan", "{{ line }}")
-    loop(doc, "{%p endfor %}")
+    lines(doc, "signer_lines", "ZI Tanda Tangan")
     para(doc, "ZI Tanda Tangan")
     para(doc, "ZI Tanda Tangan", "ttd.")
     para(doc, "ZI Tanda Tangan")
@@ -236,9 +239,7 @@ def keputusan() -> Document:
 
     para(doc, "Normal")
     para(doc, "ZI Salinan", "Salinan sesuai dengan aslinya")
-    loop(doc, "{%p for line in salinan_unit %}")
-    para(doc, "ZI Salinan", "{{ line }}")
-    loop(doc, "{%p endfor %}")
+    lines(doc, "salinan_unit", "ZI Salinan")
     para(doc, "ZI Salinan", "{{ salinan_jabatan }},")
     para(doc, "ZI Ruang Tanda Tangan")
     para(doc, "ZI Salinan Nama", "{{ salinan_name }}")
@@ -301,18 +302,12 @@ def lampiran() -> Document:
     header_with_page_number(sec)
 
     # Header block, top right of the first page.
-    loop(doc, "{%p for line in header_lines %}")
-    para(doc, "ZI Kepala Lampiran", "{{ line }}")
-    loop(doc, "{%p endfor %}")
+    lines(doc, "header_lines", "ZI Kepala Lampiran")
     para(doc, "ZI Judul Lampiran", "{{ title_upper }}")
 
     # Cover.
-    loop(doc, "{%p for line in cover_first %}")
-    para(doc, "ZI Sampul Awal", "{{ line }}")
-    loop(doc, "{%p endfor %}")
-    loop(doc, "{%p for line in cover_rest %}")
-    para(doc, "ZI Sampul", "{{ line }}")
-    loop(doc, "{%p endfor %}")
+    lines(doc, "cover_first", "ZI Sampul Awal")
+    lines(doc, "cover_rest", "ZI Sampul")
 
     # Kata Pengantar.
     para(doc, "ZI Bab", "KATA PENGANTAR")
@@ -323,9 +318,7 @@ def lampiran() -> Document:
     p.add_run("{{r b }}")
     loop(doc, "{%p endfor %}")
     para(doc, "ZI Tempat Tanggal", "{{ seat }}, {{ date_text }}")
-    loop(doc, "{%p for line in signer_lines_title %}")
-    para(doc, "ZI Tanda Tangan", "{{ line }}")
-    loop(doc, "{%p endfor %}")
+    lines(doc, "signer_lines_title", "ZI Tanda Tangan")
     para(doc, "ZI Ruang Tanda Tangan")
     para(doc, "ZI Tanda Tangan Nama", "{{ signer_name_title }}")
 
@@ -353,9 +346,7 @@ def lampiran() -> Document:
     para(doc, "ZI Bab Judul", "{{ penutup.title }}")
     blocks(doc, "penutup.blocks")
     para(doc, "Normal")
-    loop(doc, "{%p for line in signer_lines %}")
-    para(doc, "ZI Tanda Tangan", "{{ line }}")
-    loop(doc, "{%p endfor %}")
+    lines(doc, "signer_lines", "ZI Tanda Tangan")
     para(doc, "ZI Ruang Tanda Tangan")
     para(doc, "ZI Tanda Tangan Nama", "{{ signer_name }}")
     return doc

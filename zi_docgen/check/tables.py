@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..zona import AREAS_90_2021
+
 
 @dataclass(frozen=True)
 class Confusion:
@@ -66,15 +68,7 @@ CONFUSIONS: tuple[Confusion, ...] = (
               after=r"^\s+pembangunan\s+zona\s+integritas\s+(?:adalah|dilakukan|dilaksanakan|dengan)\b"),
 )
 
-# PermenPANRB 90/2021: the six areas of change (komponen pengungkit), in order.
-AREAS_90_2021: tuple[str, ...] = (
-    "Manajemen Perubahan",
-    "Penataan Tatalaksana",
-    "Penataan Sistem Manajemen SDM",
-    "Penguatan Akuntabilitas Kinerja",
-    "Penguatan Pengawasan",
-    "Peningkatan Kualitas Pelayanan Publik",
-)
+# PermenPANRB 90/2021's six areas (zi_docgen/zona.py) and the names they had before.
 # Accepted short forms (the regulation itself writes "Penguatan Akuntabilitas" in places).
 AREA_ALIASES: dict[str, str] = {
     "Penguatan Akuntabilitas": "Penguatan Akuntabilitas Kinerja",
