@@ -260,7 +260,8 @@ def main() -> None:
     ap.add_argument("--no-national", dest="national", action="store_false", help="skip the 552-office run")
     ap.add_argument("--national-repeat", type=int, default=1)
     ap.add_argument("--out", type=Path, default=HERE / "results.md")
-    ap.add_argument("--_child"), ap.add_argument("--_root"), ap.add_argument("--_kw", default="{}")
+    for internal in ("--_child", "--_root", "--_kw"):   # how the driver calls itself in a child
+        ap.add_argument(internal, help=argparse.SUPPRESS, default="{}" if internal == "--_kw" else None)
     args = ap.parse_args()
     args.offices = N_PROVINCES + N_REGENCIES
     if args._child:
@@ -320,7 +321,11 @@ def main() -> None:
             f"Peak RSS: `resource.getrusage` ru_maxrss (largest single worker, not a sum); "
             f"not available on Windows.\n")
     print(md + note)
-    cmd = " ".join(["python bench/run.py"] + sys.argv[1:])
+    argv = sys.argv[1:]
+    if "--out" in argv:   # where it was written is not part of how it was measured
+        i = argv.index("--out")
+        del argv[i:i + 2]
+    cmd = " ".join(["python bench/run.py"] + argv)
     args.out.write_text(f"# zi-docgen benchmark\n\n`{cmd}`\n\n" + md + note, encoding="utf-8")
 
 
