@@ -6,6 +6,7 @@ for XML and appears exactly as written.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from xml.sax.saxutils import escape as _xml_escape
 
@@ -18,6 +19,8 @@ class Segment:
 
 def parse(text: str) -> list[Segment]:
     """Split text into plain and italic segments."""
+    if "*" not in text and "\\" not in text:
+        return [Segment(text, False)] if text else []
     # First pass: tokens of literal text and star markers, honouring escapes.
     tokens: list[tuple[str, str]] = []  # ("text", s) | ("star", "*")
     buf: list[str] = []
@@ -57,7 +60,9 @@ def parse(text: str) -> list[Segment]:
     return [s for s in out if s.text]
 
 
+@functools.lru_cache(maxsize=8192)
 def to_plain(text: str) -> str:
+    # Called for the same texts by every office's check and diff.
     return "".join(s.text for s in parse(text))
 
 
