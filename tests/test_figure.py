@@ -74,3 +74,32 @@ def test_rejects_empty_columns():
         component_model_png([], HASIL)
     with pytest.raises(ValueError):
         component_model_png(PENGUNGKIT, [])
+
+
+def test_greyscale_at_exact_print_size(png):
+    # Every colour is a grey: one channel is a third of the work and of the
+    # file. The canvas is reduced by a whole factor, so the size is exact.
+    img = Image.open(io.BytesIO(png))
+    assert img.mode == "L"
+    assert img.size[0] == round(150 / 25.4 * 300)
+
+
+def test_edges_are_antialiased(png):
+    # The supersampled drawing must still come out smooth after the reduce:
+    # the arrowheads (between the bus and the hasil boxes, no text there)
+    # have slanted edges, so a fair share of their pixels are in-between grey.
+    img = Image.open(io.BytesIO(png)).convert("L")
+    w, h = img.size
+    hist = img.crop((int(w * 0.56), 0, int(w * 0.655), h)).histogram()
+    ink, grey = sum(hist[:80]), sum(hist[80:230])
+    assert ink > 0 and grey > ink / 10
+
+
+def test_same_bytes_with_cold_caches(png):
+    # The font and text-width caches only save time: a fresh process (empty
+    # caches), as in every build worker, draws the very same figure.
+    from zi_docgen import figure
+
+    figure._font.cache_clear()
+    figure._length.cache_clear()
+    assert component_model_png(PENGUNGKIT, HASIL) == png
