@@ -103,7 +103,6 @@ class _Builder:
 def load_yaml(path: Path) -> Any:
     """Read one YAML file into LocDict/LocList/scalars; raise DataError with file:line."""
     shown = Src.of(path).file
-    _LINES_CACHE.pop(shown, None)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -146,28 +145,3 @@ def locate(root: Any, path: tuple, default: Src) -> Src:
             break
     return best
 
-
-_LINES_CACHE: dict[str, list[str]] = {}
-
-
-def refine(src: Src | None, needle: str) -> Src | None:
-    """The place of `needle` in the file at or after `src` (for text inside folded scalars)."""
-    if src is None or not src.line:
-        return src
-    lines = _LINES_CACHE.get(src.file)
-    if lines is None:
-        try:
-            lines = Path(src.file).read_text(encoding="utf-8").splitlines()
-        except OSError:
-            return src
-        _LINES_CACHE[src.file] = lines
-    for i in range(src.line - 1, min(len(lines), src.line + 200)):
-        col = lines[i].find(needle, src.col - 1 if i == src.line - 1 and src.col else 0)
-        if col >= 0:
-            return Src(src.file, i + 1, col + 1)
-    return src
-
-
-def forget_sources() -> None:
-    """Drop cached file lines (the files may have changed)."""
-    _LINES_CACHE.clear()

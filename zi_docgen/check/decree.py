@@ -16,7 +16,7 @@ from ..model import MONTHS, Placeholder, Regulation
 from ..resolve import Decree, RItem
 from . import textrules as tr
 from .findings import Finding
-from .source import file_lines, locate
+from ..source import file_lines, locate
 from .tables import AREA_ALIASES, AREA_OUTDATED, AREAS_90_2021, RAHMAT
 
 
