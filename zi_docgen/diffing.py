@@ -53,7 +53,7 @@ from rich.console import Console
 from rich.text import Text
 
 from .docxdiff import BlockChange, WordOp, diff_docx, normalise, word_diff
-from .errors import DataError, OutputError, Src, ZiError, display_path
+from .errors import OutputError, Src, ZiError, display_path
 
 DEFAULT_OFFICE = "prov-kalbar"
 REDLINE_AUTHOR = "zi-docgen"

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import copy
 import difflib
-import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -95,7 +94,6 @@ def _walk(raw: Any, path: tuple) -> Any:
 
 def _allowed_keys(model: type[BaseModel], path: tuple) -> list[str]:
     """Field names of the model at `path` (best effort, for "did you mean")."""
-    import typing
 
     current: Any = model
     for part in path:

@@ -79,7 +79,7 @@ def run_check(data: Path, *, year: int | None, satkers: list[str], fmt: str, con
         for f in (*errors, *warnings):
             console.out(_line(f), highlight=False)
         if placeholders:
-            console.out(f"\nplaceholders (not filled in yet; the documents are DRAFT):", highlight=False)
+            console.out("\nplaceholders (not filled in yet; the documents are DRAFT):", highlight=False)
             for f in placeholders:
                 console.out(_line(f), highlight=False)
         elapsed = time.perf_counter() - started

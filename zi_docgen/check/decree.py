@@ -12,7 +12,7 @@ from .. import citations, labels
 from ..errors import Src
 from ..load import DataSet, build_common
 from ..markup import to_plain
-from ..model import MONTHS, Placeholder, Regulation
+from ..model import MONTHS, Regulation
 from ..resolve import Decree, RItem
 from . import textrules as tr
 from .findings import Finding

@@ -17,7 +17,7 @@ from ..errors import Src
 from . import textrules as tr
 from .decree import area_intro_mismatch
 from .findings import Finding
-from .tables import AREA_ALIASES, AREA_OUTDATED, AREAS_90_2021, CONFUSIONS
+from .tables import AREA_ALIASES, AREA_OUTDATED, AREAS_90_2021
 
 
 class _Text:
@@ -445,7 +445,6 @@ def _areas(t: _Text) -> None:
             canon = _check_area_name(t, c.start("name"), c["name"], "coordinator")
             names.append((c, canon))
         expected = [n for n in (order or list(AREAS_90_2021))]
-        got = [n for _, n in names if n]
         for k, (c, n) in enumerate(x for x in names if x[1]):
             if k < len(expected) and n != expected[k]:
                 t.add(c.start("name"), "error", "area-order",

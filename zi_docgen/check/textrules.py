@@ -298,7 +298,7 @@ def menimbang_item(text: str) -> list[Hit]:
         end = lead + len(stripped)
         last = stripped[-1:] or ""
         out.append(Hit(max(end - 1, 0), end, "error", "menimbang-end",
-                       f"a Menimbang ends with ';'" + (f", not '{last}'" if last and not last.isalnum() else ""), ";"))
+                       "a Menimbang ends with ';'" + (f", not '{last}'" if last and not last.isalnum() else ""), ";"))
     return out
 
 
@@ -312,7 +312,7 @@ def menimbang_refs(text: str, n_before: int) -> list[Hit]:
     m = re.search(r"sebagaimana\s+dimaksud\s+dalam\s+((?:huruf\s+[a-z](?:\s*,\s*|\s+dan\s+|,\s*dan\s+)?)+)", text)
     if m is None:
         return [Hit(0, min(len(text), 5), "error", "menimbang-refs",
-                    f"the last Menimbang does not refer to the ones before it", f"… sebagaimana dimaksud dalam {expected}, …")]
+                    "the last Menimbang does not refer to the ones before it", f"… sebagaimana dimaksud dalam {expected}, …")]
     cited = " ".join(m.group(1).split()).rstrip(", ")
     if cited != expected:
         return [Hit(m.start(1), m.start(1) + len(m.group(1).rstrip(", ")), "error", "menimbang-refs",
