@@ -237,7 +237,9 @@ def resolve(ds: DataSet, year: int, office_id: str) -> Decree:
     common, target_groups = build_common(ds, year, office_id)
     r = _Resolver(ds, year, office, oy)
     kep, lam = common.keputusan, common.lampiran
-    oy_src = Src.of(yd.path / "offices" / f"{office_id}.yaml")
+    # Where the office's own values for the year live (or would, once written).
+    oy_src = oy.src or Src.of(yd.path / "offices" / f"{office_id}.yaml")
+    r.oy_src = oy_src
 
     number = oy.number if oy.number is not None else Placeholder(placeholder="Nomor Keputusan")
     date = oy.date if oy.date is not None else Placeholder(placeholder="Tanggal penetapan")
@@ -340,7 +342,7 @@ def _cited(r: _Resolver, rid: str, reg: Regulation) -> citations.Cited:
         td = r.oy.team_decree
         num = td.number if td else Placeholder(placeholder="Nomor Keputusan Tim Pembangunan ZI")
         date = td.date if td else Placeholder(placeholder="Tanggal Keputusan Tim Pembangunan ZI")
-        src = (td.src if td else None) or reg.src
+        src = (td.src if td else None) or r.oy_src
         number = r.note(num, src)
         date_text = r.note(date, src) if isinstance(date, Placeholder) else long_date(date)
         return citations.Cited(rid, reg, number, r.year, date if isinstance(date, dt.date) else None,
