@@ -3,6 +3,8 @@
     python bench/run.py                              # this working tree
     python bench/run.py --baseline-render cebf307    # and this tree with render.py as it was then
     python bench/run.py --baseline 5526e2a           # and a whole other revision, side by side
+    python bench/run.py --baseline-file zi_docgen/figure.py@b0d1a24   # this tree with one file as it was
+    python bench/run.py --no-pdf                     # skip the LibreOffice timings
 
 Every measurement runs in a fresh Python process, so caches and imports of one
 measurement never help another, and the bulk builds pay for worker start-up
@@ -18,7 +20,17 @@ Reported:
   processes against one, the jobs=1 ratio is like for like;
 - a synthetic national run of 552 offices (38 provinsi + 514 kabupaten/kota) with
   jobs=2: wall time, documents/s, peak memory (Linux/macOS only: the `resource`
-  module does not exist on Windows).
+  module does not exist on Windows);
+- PDF (--pdf, on by default when LibreOffice is found, otherwise skipped with a
+  note): the 30 DOCX of the 15-office bulk build through
+  `zi_docgen.pdf.convert_to_pdf(paths, workers=2)`, against ONE raw
+  `soffice --headless --convert-to pdf --outdir DIR f1 ... f30` over the same
+  files. Each side starts from a fresh LibreOffice profile (-env:UserInstallation),
+  so both pay its creation, and the raw run gets the same FONTCONFIG_FILE as the
+  library, so both set the same fonts (the page counts are reported to show it).
+  The DOCX are built before the clock starts; one untimed conversion first
+  loads LibreOffice into the OS file cache, so that the first timed run is not
+  the only one to read it from disk.
 
 The markdown table is printed and written to bench/results.md (--out).
 """
@@ -170,7 +182,50 @@ def make_national_data(src: Path, dst: Path) -> Path:
     return dst
 
 
-MEASURES = {"import": m_import, "per_doc": m_per_doc, "floor": m_floor, "bulk": m_bulk, "national": m_national}
+def m_pdf(root: Path, how: str, soffice: str, limit: int = 0) -> dict:
+    """Time DOCX -> PDF of the bulk build's documents: `how` is "lib" (convert_to_pdf) or "raw" (one soffice)."""
+    try:
+        from zi_docgen.pdf import _soffice_env, convert_to_pdf, pdf_page_count
+    except ImportError:
+        return {}   # a revision without PDF output
+    from zi_docgen.build import build
+
+    with tempfile.TemporaryDirectory(prefix="zi-bench-pdf-") as tmp:
+        tmp = Path(tmp)
+        result = build(root / "data", tmp / "build", root / "templates", jobs=2)
+        # Every office has a keputusan.docx and a lampiran.docx, and --outdir is one
+        # folder: one flat folder of unique names serves both sides alike.
+        flat = tmp / "docx"
+        flat.mkdir()
+        docs = []
+        for e in result.entries[:limit or None]:
+            dst = flat / f"{e.office}-{e.document}.docx"
+            shutil.copyfile(tmp / "build" / str(result.year) / e.file, dst)
+            docs.append(dst)
+        if how == "lib":
+            t = time.perf_counter()
+            pdfs = convert_to_pdf(docs, workers=2)
+            wall = time.perf_counter() - t
+        else:
+            outdir = tmp / "pdf"
+            profile = tmp / "profile"   # does not exist yet: soffice creates it inside the timing
+            cmd = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless",
+                   "--convert-to", "pdf", "--outdir", str(outdir), *map(str, docs)]
+            t = time.perf_counter()
+            proc = subprocess.run(cmd, env=_soffice_env(), capture_output=True, timeout=1800,
+                                  stdin=subprocess.DEVNULL)
+            wall = time.perf_counter() - t
+            pdfs = [outdir / f"{d.stem}.pdf" for d in docs]
+            missing = [p.name for p in pdfs if not p.is_file()]
+            if proc.returncode or missing:
+                raise SystemExit(f"raw soffice: exit {proc.returncode}, missing {missing[:3]}: "
+                                 f"{proc.stderr.decode(errors='replace')[-500:]}")
+        pages = sum(pdf_page_count(p) for p in pdfs)
+    return {"wall": wall, "documents": len(docs), "pages": pages}
+
+
+MEASURES = {"import": m_import, "per_doc": m_per_doc, "floor": m_floor, "bulk": m_bulk, "national": m_national,
+            "pdf": m_pdf}
 
 
 # ---------------------------------------------------------------- driver
@@ -204,10 +259,22 @@ class Variant:
         return self.samples[key][0].get(field)
 
 
+def soffice_version(soffice: str) -> str:
+    try:
+        out = subprocess.run([soffice, "--version"], capture_output=True, text=True, timeout=60).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return "LibreOffice (version unknown)"
+    return " ".join(out.split()[:2]) or "LibreOffice (version unknown)"
+
+
 def fmt_s(v: float) -> str:
     if v != v:
         return "–"
     return f"{v * 1000:.1f} ms" if v < 1 else f"{v:.2f} s"
+
+
+def fmt_n(v: float, fmt: str = "{:.0f}") -> str:
+    return "–" if v != v else fmt.format(v)   # nan: a revision that cannot measure it
 
 
 def fmt_mb(v) -> str:
@@ -247,6 +314,21 @@ def table(variants: list[Variant], args) -> str:
         row("  output size", lambda v: f"{v.first('national', 'bytes') / 2**20:.0f} MB")
         row("  peak RSS parent (RUSAGE_SELF)", lambda v: fmt_mb(v.first("national", "rss_self")))
         row("  peak RSS largest worker (RUSAGE_CHILDREN)", lambda v: fmt_mb(v.first("national", "rss_children")))
+    if args.pdf:
+        def per_doc(key):
+            return lambda v: fmt_s(v.median(key, "wall") / v.median(key, "documents"))
+
+        n = variants[-1].first("pdf_lib", "documents")
+        row(f"**PDF** {n} DOCX of the bulk build, `convert_to_pdf(workers=2)`, **2 soffice processes**",
+            lambda v: fmt_s(v.median("pdf_lib", "wall")))
+        row(f"  raw `soffice --headless --convert-to pdf`, same {n} files, **1 soffice process**",
+            lambda v: fmt_s(v.median("pdf_raw", "wall")))
+        row("  ratio convert_to_pdf / raw soffice (2 processes vs 1)",
+            lambda v: fmt_n(v.median("pdf_lib", "wall") / v.median("pdf_raw", "wall"), "{:.2f} ×"))
+        row("  per document: convert_to_pdf", per_doc("pdf_lib"))
+        row("  per document: raw soffice", per_doc("pdf_raw"))
+        row(f"  PDF pages of the {n}: convert_to_pdf / raw (same fonts: equal)",
+            lambda v: f"{fmt_n(v.median('pdf_lib', 'pages'))} / {fmt_n(v.median('pdf_raw', 'pages'))}")
     head = "| | " + " | ".join(v.label for v in variants) + " |\n|---|" + "---|" * len(variants) + "\n"
     return head + "".join(f"| {label} | " + " | ".join(cells) + " |\n" for label, cells in rows)
 
@@ -259,6 +341,11 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3, help="runs per timing; the median is reported (default 3)")
     ap.add_argument("--no-national", dest="national", action="store_false", help="skip the 552-office run")
     ap.add_argument("--national-repeat", type=int, default=1)
+    ap.add_argument("--pdf", action=argparse.BooleanOptionalAction, default=None,
+                    help="time DOCX -> PDF with LibreOffice (default: on when soffice is found)")
+    ap.add_argument("--baseline-file", metavar="PATH@REV", action="append", default=[],
+                    help="also measure this tree with PATH (e.g. zi_docgen/figure.py) as it was at REV; repeatable, "
+                         "all such files go into one variant")
     ap.add_argument("--out", type=Path, default=HERE / "results.md")
     for internal in ("--_child", "--_root", "--_kw"):   # how the driver calls itself in a child
         ap.add_argument(internal, help=argparse.SUPPRESS, default="{}" if internal == "--_kw" else None)
@@ -267,6 +354,18 @@ def main() -> None:
     if args._child:
         print(json.dumps(MEASURES[args._child](Path(args._root), **json.loads(args._kw))))
         return
+
+    soffice = None
+    pdf_note = ""
+    if args.pdf is not False:
+        from zi_docgen.pdf import find_soffice   # the very soffice convert_to_pdf will use
+
+        soffice = find_soffice()
+        if soffice is None:
+            pdf_note = "PDF rows skipped: LibreOffice (soffice) not found. "
+            if args.pdf:
+                print(f"warning: --pdf: {pdf_note}", file=sys.stderr)
+        args.pdf = soffice is not None
 
     variants: list[Variant] = []
     tmp = None
@@ -278,13 +377,23 @@ def main() -> None:
                              text=True).stdout.strip()
         variants.append(Variant(f"before ({rev})", wt, str(wt)))
     if args.baseline_render:
+        args.baseline_file.insert(0, f"zi_docgen/render.py@{args.baseline_render}")
+    if args.baseline_file:
+        # This tree's package with the named files as they were; data and templates stay this tree's.
         tmp = tmp or tempfile.mkdtemp(prefix="zi-bench-")
-        pkg = Path(tmp) / "render-baseline" / "zi_docgen"
+        pkg = Path(tmp) / "file-baseline" / "zi_docgen"
         shutil.copytree(ROOT / "zi_docgen", pkg, ignore=shutil.ignore_patterns("__pycache__"))
-        old = subprocess.run(["git", "-C", str(ROOT), "show", f"{args.baseline_render}:zi_docgen/render.py"],
-                             capture_output=True, check=True).stdout
-        (pkg / "render.py").write_bytes(old)
-        variants.append(Variant(f"before (render.py of {args.baseline_render})", ROOT, str(pkg.parent)))
+        labels = []
+        for spec in args.baseline_file:
+            path, _, rev = spec.rpartition("@")
+            parts = Path(path).parts
+            if not path or not rev or not parts or parts[0] != "zi_docgen":
+                raise SystemExit(f"--baseline-file {spec}: expected zi_docgen/FILE@REV")
+            old = subprocess.run(["git", "-C", str(ROOT), "show", f"{rev}:{path}"],
+                                 capture_output=True, check=True).stdout
+            pkg.joinpath(*parts[1:]).write_bytes(old)
+            labels.append(f"{Path(path).name} of {rev}")
+        variants.append(Variant(f"before ({', '.join(labels)})", ROOT, str(pkg.parent)))
     variants.append(Variant("after (this tree)" if len(variants) else "this tree", ROOT, None))
     try:
         for v in variants:
@@ -307,6 +416,14 @@ def main() -> None:
                     print(f"national {args.offices} offices: {v.label}", file=sys.stderr)
                     v.measure("national", "national", jobs=2)
                     v.measure("national_nc", "national", jobs=2, check=False)
+        if args.pdf:
+            # Untimed: reads LibreOffice into the file cache (see the module docstring).
+            run_child("pdf", ROOT, None, how="raw", soffice=soffice, limit=1)
+            for i in range(args.repeat):
+                for v in variants:
+                    print(f"[{i + 1}/{args.repeat}] PDF: {v.label}", file=sys.stderr)
+                    v.measure("pdf_lib", "pdf", how="lib", soffice=soffice)
+                    v.measure("pdf_raw", "pdf", how="raw", soffice=soffice)
     finally:
         if tmp:
             if args.baseline:
@@ -319,7 +436,13 @@ def main() -> None:
             f"runs, each in a fresh process. Times exclude Python start-up and imports (reported separately). "
             f"The floor is single-process; the jobs=2 bulk uses 2 worker processes. "
             f"Peak RSS: `resource.getrusage` ru_maxrss (largest single worker, not a sum); "
-            f"not available on Windows.\n")
+            f"not available on Windows. ")
+    if args.pdf:
+        note += (f"PDF: {soffice_version(soffice)}; DOCX built before the clock starts; convert_to_pdf splits the "
+                 f"files over 2 soffice processes, each with its own fresh profile; the raw batch is one "
+                 f"`soffice -env:UserInstallation=<fresh dir> --headless --convert-to pdf --outdir DIR f1 ... fN` "
+                 f"with the library's FONTCONFIG_FILE, so it also creates a profile and sets the same fonts. ")
+    note = (note + pdf_note).rstrip() + "\n"
     print(md + note)
     argv = sys.argv[1:]
     if "--out" in argv:   # where it was written is not part of how it was measured
