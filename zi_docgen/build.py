@@ -8,6 +8,7 @@ write nothing.
 from __future__ import annotations
 
 import dataclasses
+import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -95,7 +96,8 @@ _worker: _Worker | None = None
 
 def _init_worker(data_dir: str, templates_dir: str) -> None:
     global _worker
-    _worker = _Worker(Path(data_dir), Path(templates_dir))
+    if _worker is None:  # spawned (Windows, macOS): nothing inherited, load here
+        _worker = _Worker(Path(data_dir), Path(templates_dir))
 
 
 def _run_in_worker(args: tuple[_Job, str]) -> OfficeResult:
@@ -107,30 +109,46 @@ def default_jobs() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
+def _fork_context():
+    """Fork where the OS has it: workers then start with the parent's warm worker."""
+    try:
+        return multiprocessing.get_context("fork")
+    except ValueError:
+        return None
+
+
 def run_offices(ds: DataSet, data_dir: Path, templates_dir: Path, job: _Job, offices: list[str], jobs: int,
                 on_done: Callable[[str], None] | None = None) -> list[OfficeResult]:
     """Resolve, check and render every office; in a process pool when it pays off."""
-    if jobs <= 1 or len(offices) < 4:
-        worker = _Worker(data_dir, templates_dir, ds)
-        out = []
-        for oid in offices:
+    global _worker
+    # The first office runs here: it fails fast on a broken template, and it
+    # warms what every worker needs (compiled templates, the spelling
+    # dictionary, the figure), which forked workers then inherit for free.
+    worker = _Worker(data_dir, templates_dir, ds)
+    out = [worker.run(job, offices[0])] if offices else []
+    if on_done and offices:
+        on_done(offices[0])
+    rest = offices[1:]
+    fork = _fork_context()
+    # Spawned workers each load everything again (about a second): only worth it for many offices.
+    if jobs <= 1 or len(rest) < (3 if fork else 40):
+        for oid in rest:
             out.append(worker.run(job, oid))
             if on_done:
                 on_done(oid)
         return out
-    # A broken template fails here, once, rather than in every worker.
-    probe = Renderer(templates_dir)
-    for name in TEMPLATE_NAMES:
-        probe._template(name)
-    chunk = max(1, min(8, len(offices) // (jobs * 4)))
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
-                             initargs=(str(data_dir), str(templates_dir))) as pool:
-        out = []
-        for oid, res in zip(offices, pool.map(_run_in_worker, [(job, o) for o in offices], chunksize=chunk)):
-            out.append(res)
-            if on_done:
-                on_done(oid)
-        return out
+    chunk = max(1, min(8, len(rest) // (jobs * 4)))
+    _worker = worker if fork else None
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=fork, initializer=_init_worker,
+                                 initargs=(str(data_dir), str(templates_dir))) as pool:
+            for oid, res in zip(rest, pool.map(_run_in_worker, [(job, o) for o in rest], chunksize=chunk)):
+                out.append(res)
+                if on_done:
+                    on_done(oid)
+    finally:
+        _worker = None
+    return out
 
 
 def build(data_dir: Path, out_dir: Path, templates_dir: Path, *, year: int | None = None,
