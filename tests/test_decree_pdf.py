@@ -79,3 +79,13 @@ def test_draft_is_marked_on_every_page(pdfs):
     final = subprocess.run(["pdftotext", str(pdfs / "prov-kalbar" / "keputusan.pdf"), "-"],
                            capture_output=True, text=True).stdout
     assert "DRAFT" not in final
+
+
+def test_every_page_but_the_first_is_numbered(pdfs):
+    for name in ("keputusan", "lampiran"):
+        pdf = pdfs / "prov-kalbar" / f"{name}.pdf"
+        for page in range(1, pdf_page_count(pdf) + 1):
+            text = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"],
+                                  capture_output=True, text=True).stdout
+            numbered = re.search(rf"^-\s*{page}\s*-$", text, re.M) is not None
+            assert numbered == (page > 1), (name, page)

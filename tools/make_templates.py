@@ -336,12 +336,15 @@ def lampiran() -> Document:
     # Target table, landscape.
     table_section = doc.add_section(WD_SECTION.NEW_PAGE)
     page_setup(table_section, landscape=True)
+    # A new section copies "different first page"; only the document's first page has no number.
+    table_section.different_first_page_header_footer = False
     para(doc, "ZI Judul Tabel", "{{ targets_title }}")
     target_table(doc)
 
     # Penutup, portrait again, then the signature.
     last = doc.add_section(WD_SECTION.NEW_PAGE)
     page_setup(last)
+    last.different_first_page_header_footer = False
     para(doc, "ZI Bab", "BAB {{ penutup.label }}").paragraph_format.page_break_before = False
     para(doc, "ZI Bab Judul", "{{ penutup.title }}")
     blocks(doc, "penutup.blocks")
