@@ -36,7 +36,9 @@ def _output_error(exc: OSError, path: Path) -> OutputError:
     if exc.errno == errno.ENOSPC:
         return OutputError("the disk is full", Src.of(path), "free some space and build again; earlier outputs are intact")
     if isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return OutputError("no permission to write here", Src.of(path), "choose another folder with --out")
+        return OutputError("no permission to write here", Src.of(path),
+                           "if the document is open in Word, close it and build again; otherwise choose another "
+                           "folder with --out")
     if isinstance(exc, (NotADirectoryError, FileExistsError)) or exc.errno in (errno.ENOTDIR, errno.EEXIST):
         return OutputError("a file is in the way of an output folder", Src.of(path),
                            "remove or rename that file, or choose another folder with --out")
