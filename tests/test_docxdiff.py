@@ -4,6 +4,7 @@ import time
 from pathlib import Path
 
 from docx import Document
+from sample_docs import DELETED, decree_docx
 
 from zi_docgen.docxdiff import (
     Block,
@@ -19,40 +20,12 @@ MENGINGAT_NEW = (
     "1. Undang-Undang Nomor 28 Tahun 1999 tentang Penyelenggara Negara yang Bersih "
     "dan Bebas dari Korupsi;"
 )
-DELETED = "Paragraf yang akan dihapus sepenuhnya dari keputusan ini."
 INSERTED = "KESATU\t:\tMembentuk Tim Zona Integritas."
 
 
 def build(path: Path, *, new: bool) -> Path:
-    doc = Document()
-    doc.add_paragraph().add_run("KEPUTUSAN KEPALA DINAS").bold = True
-    p = doc.add_paragraph()
-    p.add_run("Menimbang").bold = True
-    p.add_run("\t:\ta. bahwa dalam rangka mewujudkan birokrasi yang bersih;")
-    p = doc.add_paragraph()
-    p.add_run("Mengingat").bold = True
-    p.add_run("\t:\t")
-    p.add_run(MENGINGAT_NEW if new else MENGINGAT_OLD)
-    if not new:
-        doc.add_paragraph(DELETED)
-    doc.add_paragraph("")
-    doc.add_paragraph().add_run("MEMUTUSKAN:").bold = True
-    if new:
-        p = doc.add_paragraph()
-        p.add_run("KESATU").bold = True
-        p.add_run("\t:\tMembentuk Tim Zona Integritas.")
-    table = doc.add_table(rows=3, cols=4)
-    rows = [
-        ["No", "Kegiatan", "Waktu", "Penanggung Jawab"],
-        ["1", "Pembentukan tim", "Januari", "Sekretaris"],
-        ["2", "Sosialisasi" + (" dan evaluasi" if new else ""), "Februari", "Ketua Tim"],
-    ]
-    for r, values in enumerate(rows):
-        for c, value in enumerate(values):
-            table.cell(r, c).text = value
-    doc.add_paragraph("Keputusan ini mulai berlaku pada tanggal ditetapkan.")
-    doc.save(path)
-    return path
+    return decree_docx(path, new=new, mengingat_old=MENGINGAT_OLD, mengingat_new=MENGINGAT_NEW,
+                       blank_before_memutuskan=True)
 
 
 def pair(tmp_path: Path) -> tuple[Path, Path]:

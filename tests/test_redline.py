@@ -12,6 +12,7 @@ from docx.enum.text import WD_BREAK
 from docx.oxml import parse_xml
 from lxml import etree
 
+from sample_docs import decree_docx
 from zi_docgen.docxdiff import docx_blocks
 from zi_docgen.redline import write_redline
 
@@ -27,38 +28,10 @@ def q(tag: str) -> str:
 
 def build_basic(path: Path, *, new: bool) -> Path:
     """Decree-like pair: one reworded, one inserted, one deleted paragraph, one cell changed."""
-    doc = Document()
-    doc.add_paragraph().add_run("KEPUTUSAN KEPALA DINAS").bold = True
-    p = doc.add_paragraph()
-    p.add_run("Menimbang").bold = True
-    p.add_run("\t:\ta. bahwa dalam rangka mewujudkan birokrasi yang bersih;")
-    p = doc.add_paragraph()
-    p.add_run("Mengingat").bold = True
-    p.add_run("\t:\t")
-    p.add_run(
-        "1. Undang-Undang Nomor 28 Tahun 1999 tentang Penyelenggara Negara yang Bersih dan Bebas;"
-        if new
-        else "1. Undang-Undang Nomor 28 Tahun 1999 tentang Penyelenggaraan Negara yang Bersih;"
-    )
-    if not new:
-        doc.add_paragraph("Paragraf yang akan dihapus sepenuhnya dari keputusan ini.")
-    doc.add_paragraph().add_run("MEMUTUSKAN:").bold = True
-    if new:
-        p = doc.add_paragraph()
-        p.add_run("KESATU").bold = True
-        p.add_run("\t:\tMembentuk Tim Zona Integritas.")
-    table = doc.add_table(rows=3, cols=4)
-    rows = [
-        ["No", "Kegiatan", "Waktu", "Penanggung Jawab"],
-        ["1", "Pembentukan tim", "Januari", "Sekretaris"],
-        ["2", "Sosialisasi" + (" dan evaluasi" if new else ""), "Februari", "Ketua Tim"],
-    ]
-    for r, values in enumerate(rows):
-        for c, value in enumerate(values):
-            table.cell(r, c).text = value
-    doc.add_paragraph("Keputusan ini mulai berlaku pada tanggal ditetapkan.")
-    doc.save(path)
-    return path
+    return decree_docx(
+        path, new=new,
+        mengingat_old="1. Undang-Undang Nomor 28 Tahun 1999 tentang Penyelenggaraan Negara yang Bersih;",
+        mengingat_new="1. Undang-Undang Nomor 28 Tahun 1999 tentang Penyelenggara Negara yang Bersih dan Bebas;")
 
 
 def _hyperlink_paragraph(doc, text: str) -> None:
