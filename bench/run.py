@@ -23,7 +23,7 @@ Reported:
   module does not exist on Windows);
 - PDF (--pdf, on by default when LibreOffice is found, otherwise skipped with a
   note): the 30 DOCX of the 15-office bulk build through
-  `zi_docgen.pdf.convert_to_pdf(paths, workers=2)`, against ONE raw
+  `zi_docgen.publish.pdf.convert_to_pdf(paths, workers=2)`, against ONE raw
   `soffice --headless --convert-to pdf --outdir DIR f1 ... f30` over the same
   files. Each side starts from a fresh LibreOffice profile (-env:UserInstallation),
   so both pay its creation, and the raw run gets the same FONTCONFIG_FILE as the
@@ -68,15 +68,15 @@ def _rss() -> dict:
 
 def m_import(root: Path) -> dict:
     t = time.perf_counter()
-    import zi_docgen.build  # noqa: F401
-    import zi_docgen.render  # noqa: F401
-    return {"import": time.perf_counter() - t, "module": zi_docgen.render.__file__}
+    import zi_docgen.workflows.build  # noqa: F401
+    import zi_docgen.render.renderer  # noqa: F401
+    return {"import": time.perf_counter() - t, "module": zi_docgen.render.renderer.__file__}
 
 
 def m_per_doc(root: Path, rounds: int = 3) -> dict:
-    from zi_docgen.load import load_dataset
-    from zi_docgen.render import Renderer
-    from zi_docgen.resolve import resolve
+    from zi_docgen.load.dataset import load_dataset
+    from zi_docgen.render.renderer import Renderer
+    from zi_docgen.resolve.decree import resolve
 
     ds = load_dataset(root / "data")
     year = ds.latest_year
@@ -119,7 +119,7 @@ def m_floor(root: Path) -> dict:
 def m_bulk(root: Path, jobs: int, data: Path | None = None, check: bool = True) -> dict:
     import inspect
 
-    from zi_docgen.build import build
+    from zi_docgen.workflows.build import build
 
     data = data or root / "data"
     kw = {} if check else {"check": False}
@@ -185,10 +185,10 @@ def make_national_data(src: Path, dst: Path) -> Path:
 def m_pdf(root: Path, how: str, soffice: str, limit: int = 0) -> dict:
     """Time DOCX -> PDF of the bulk build's documents: `how` is "lib" (convert_to_pdf) or "raw" (one soffice)."""
     try:
-        from zi_docgen.pdf import _soffice_env, convert_to_pdf, pdf_page_count
+        from zi_docgen.publish.pdf import _soffice_env, convert_to_pdf, pdf_page_count
     except ImportError:
         return {}   # a revision without PDF output
-    from zi_docgen.build import build
+    from zi_docgen.workflows.build import build
 
     with tempfile.TemporaryDirectory(prefix="zi-bench-pdf-") as tmp:
         tmp = Path(tmp)
@@ -358,7 +358,7 @@ def main() -> None:
     soffice = None
     pdf_note = ""
     if args.pdf is not False:
-        from zi_docgen.pdf import find_soffice   # the very soffice convert_to_pdf will use
+        from zi_docgen.publish.pdf import find_soffice   # the very soffice convert_to_pdf will use
 
         soffice = find_soffice()
         if soffice is None:

@@ -14,7 +14,7 @@ TEMPLATES = ROOT / "templates"
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Path:
     """One build of every office for the shipped data, shared by the read-back tests."""
-    from zi_docgen.build import build
+    from zi_docgen.workflows.build import build
 
     out = tmp_path_factory.mktemp("out")
     build(DATA, out, TEMPLATES, jobs=2)

@@ -238,7 +238,7 @@ def test_kabupaten_variant_is_its_own_decree(built):
 
 def test_same_input_same_bytes(built, tmp_path):
     from conftest import DATA, TEMPLATES
-    from zi_docgen.build import build
+    from zi_docgen.workflows.build import build
 
     build(DATA, tmp_path, TEMPLATES, satkers=["prov-kalbar"], jobs=1)
     for name in ("keputusan.docx", "lampiran.docx"):

@@ -12,8 +12,8 @@ from rich.console import Console
 
 from zi_docgen.check import Finding, check_decree, check_text, run_check
 from zi_docgen.errors import DataError, Src, ZiError
-from zi_docgen.load import load_dataset
-from zi_docgen.resolve import resolve
+from zi_docgen.load.dataset import load_dataset
+from zi_docgen.resolve.decree import resolve
 
 from conftest import DATA
 

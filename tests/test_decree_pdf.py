@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from conftest import DATA, TEMPLATES
-from zi_docgen.pdf import find_soffice, pdf_page_count, preview
+from zi_docgen.publish.pdf import find_soffice, pdf_page_count, preview
 
 pytestmark = pytest.mark.skipif(find_soffice() is None or shutil.which("pdfinfo") is None
                                 or shutil.which("pdffonts") is None,
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.skipif(find_soffice() is None or shutil.which("pdfinfo"
 
 @pytest.fixture(scope="module")
 def pdfs(tmp_path_factory):
-    from zi_docgen.build import build
+    from zi_docgen.workflows.build import build
 
     out = tmp_path_factory.mktemp("pdf")
     build(DATA, out, TEMPLATES, satkers=["prov-kalbar", "kab-sambas"], jobs=2, pdf=True)

@@ -12,8 +12,9 @@ from lxml import etree
 from rich.console import Console
 
 from conftest import TEMPLATES
-from zi_docgen import diffing, newyear
-from zi_docgen.docxdiff import WordOp, word_diff
+from zi_docgen.compare import diffing
+from zi_docgen.workflows import newyear
+from zi_docgen.compare.docxdiff import WordOp, word_diff
 from zi_docgen.errors import DataError, ZiError
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -168,9 +169,9 @@ def test_identical_years_and_documents_exit_0(edited, tmp_path):
 
 
 def _render(data: Path, tmp_path: Path) -> dict[str, Path]:
-    from zi_docgen.load import load_dataset
-    from zi_docgen.render import Renderer
-    from zi_docgen.resolve import resolve
+    from zi_docgen.load.dataset import load_dataset
+    from zi_docgen.render.renderer import Renderer
+    from zi_docgen.resolve.decree import resolve
 
     ds, r = load_dataset(data), Renderer(TEMPLATES)
     out = {}
@@ -201,7 +202,7 @@ def test_document_diff(edited, tmp_path):
 
 
 def test_moved_paragraph_in_documents_is_a_move():
-    from zi_docgen.docxdiff import Block, diff_blocks
+    from zi_docgen.compare.docxdiff import Block, diff_blocks
 
     a = [Block("p0", "satu"), Block("p1", "dua dua dua"), Block("p2", "tiga"), Block("p3", "empat")]
     b = [Block("p0", "satu"), Block("p1", "tiga"), Block("p2", "empat"), Block("p3", "dua dua dua")]

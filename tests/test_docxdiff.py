@@ -6,7 +6,7 @@ from pathlib import Path
 from docx import Document
 from sample_docs import DELETED, decree_docx
 
-from zi_docgen.docxdiff import (
+from zi_docgen.compare.docxdiff import (
     Block,
     BlockChange,
     WordOp,

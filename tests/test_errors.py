@@ -172,7 +172,7 @@ def test_output_unwritable(tmp_path, capsys):
 
 
 def _first_build(tmp_path) -> tuple[Path, dict[Path, bytes]]:
-    from zi_docgen.build import build
+    from zi_docgen.workflows.build import build
 
     out = tmp_path / "out"
     build(DATA, out, TEMPLATES, satkers=["prov-kalbar", "kab-sambas"], jobs=1)
@@ -203,7 +203,7 @@ def test_full_disk_keeps_earlier_outputs(tmp_path, capsys, monkeypatch, data_cop
 
 def test_interrupted_build_keeps_earlier_outputs(tmp_path, capsys, monkeypatch):
     out, before = _first_build(tmp_path)
-    from zi_docgen import render
+    from zi_docgen.render import renderer as render
 
     real = render.Renderer.render
     calls = {"n": 0}

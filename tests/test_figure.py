@@ -3,7 +3,7 @@ import io
 import pytest
 from PIL import Image, ImageStat
 
-from zi_docgen.figure import DEFAULT_HASIL, DEFAULT_PENGUNGKIT, component_model_png
+from zi_docgen.render.figure import DEFAULT_HASIL, DEFAULT_PENGUNGKIT, component_model_png
 
 PENGUNGKIT = list(DEFAULT_PENGUNGKIT)
 HASIL = list(DEFAULT_HASIL)
@@ -98,7 +98,7 @@ def test_edges_are_antialiased(png):
 def test_same_bytes_with_cold_caches(png):
     # The font and text-width caches only save time: a fresh process (empty
     # caches), as in every build worker, draws the very same figure.
-    from zi_docgen import figure
+    from zi_docgen.render import figure as figure
 
     figure._font.cache_clear()
     figure._length.cache_clear()

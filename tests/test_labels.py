@@ -1,6 +1,6 @@
 from hypothesis import given, strategies as st
 
-from zi_docgen import labels
+from zi_docgen.resolve import labels as labels
 
 
 def test_diktum_ordinals_use_the_cardinal():

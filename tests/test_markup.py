@@ -1,6 +1,6 @@
 from hypothesis import given, strategies as st
 
-from zi_docgen.markup import escape, parse, to_plain, to_runs
+from zi_docgen.resolve.markup import escape, parse, to_plain, to_runs
 
 
 def test_italics_and_escapes():

@@ -8,10 +8,10 @@ import pytest
 from docx import Document
 
 from conftest import TEMPLATES
-from zi_docgen import newyear
+from zi_docgen.workflows import newyear as newyear
 from zi_docgen.errors import DataError
-from zi_docgen.load import load_dataset
-from zi_docgen.resolve import resolve
+from zi_docgen.load.dataset import load_dataset
+from zi_docgen.resolve.decree import resolve
 
 
 def _entries(data: Path) -> list[str]:
@@ -159,7 +159,7 @@ def test_renew_office_file_keeps_everything_else():
 
 
 def test_the_new_year_builds_and_every_document_is_a_draft(data_copy, tmp_path):
-    from zi_docgen.build import build
+    from zi_docgen.workflows.build import build
 
     newyear.new_year(data_copy, 2026, 2027)
     out = tmp_path / "out"

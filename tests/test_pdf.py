@@ -9,8 +9,8 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from PIL import Image
 
-from zi_docgen import pdf
-from zi_docgen.pdf import PdfError, convert_to_pdf, install_hint, pdf_page_count, preview
+from zi_docgen.publish import pdf as pdf
+from zi_docgen.publish.pdf import PdfError, convert_to_pdf, install_hint, pdf_page_count, preview
 
 needs_soffice = pytest.mark.skipif(pdf.find_soffice() is None, reason="LibreOffice (soffice) not installed")
 needs_poppler = pytest.mark.skipif(

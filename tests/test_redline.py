@@ -13,8 +13,8 @@ from docx.oxml import parse_xml
 from lxml import etree
 
 from sample_docs import decree_docx
-from zi_docgen.docxdiff import docx_blocks
-from zi_docgen.redline import write_redline
+from zi_docgen.compare.docxdiff import docx_blocks
+from zi_docgen.compare.redline import write_redline
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}

@@ -18,10 +18,10 @@ import pytest
 from docx import Document
 
 from conftest import DATA, TEMPLATES
-from zi_docgen import render
-from zi_docgen.load import load_dataset
-from zi_docgen.render import TEMPLATE_NAMES, Renderer, package_bytes
-from zi_docgen.resolve import resolve
+from zi_docgen.render import renderer as render
+from zi_docgen.load.dataset import load_dataset
+from zi_docgen.render.renderer import TEMPLATE_NAMES, Renderer, package_bytes
+from zi_docgen.resolve.decree import resolve
 
 OFFICES = ("prov-kalbar", "kab-sambas", "kota-pontianak")
 

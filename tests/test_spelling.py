@@ -3,8 +3,8 @@ import random
 
 import pytest
 
-from zi_docgen import spelling
-from zi_docgen.spelling import Misspelling, SpellChecker, default_checker, iter_words
+from zi_docgen.check import spelling as spelling
+from zi_docgen.check.spelling import Misspelling, SpellChecker, default_checker, iter_words
 
 SAMPLE = (
     "bahwa untuk mewujudkan pelaksanaan Pembangunan Zona Integritas menuju Wilayah Bebas dari "

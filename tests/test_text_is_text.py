@@ -11,11 +11,11 @@ from hypothesis import HealthCheck, assume, given, settings, strategies as st
 from lxml import etree
 
 from conftest import DATA, TEMPLATES
-from zi_docgen.load import load_dataset
-from zi_docgen.markup import escape
-from zi_docgen.render import Renderer
-from zi_docgen.resolve import resolve
-from zi_docgen.textvars import VAR_RE
+from zi_docgen.load.dataset import load_dataset
+from zi_docgen.resolve.markup import escape
+from zi_docgen.render.renderer import Renderer
+from zi_docgen.resolve.decree import resolve
+from zi_docgen.resolve.textvars import VAR_RE
 
 MARK = "bahwa untuk mewujudkan pelaksanaan"
 

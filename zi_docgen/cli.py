@@ -63,7 +63,7 @@ def build(
     pdf: bool = typer.Option(False, "--pdf", help="Also make PDFs with LibreOffice."),
 ) -> None:
     """Write <out>/<year>/<satker>/keputusan.docx and lampiran.docx, and <out>/<year>/manifest.json."""
-    from .build import build as run_build
+    from .workflows.build import build as run_build
 
     show = sys.stderr.isatty()
     progress = None
@@ -103,7 +103,7 @@ def satker(data: Path = DATA) -> None:
     """List the office registry."""
     from rich.table import Table
 
-    from .load import load_dataset
+    from .load.dataset import load_dataset
 
     ds = load_dataset(data)
     table = Table(show_edge=False, box=None, pad_edge=False)
@@ -136,7 +136,7 @@ def new_year(
     data: Path = DATA,
 ) -> None:
     """Create data/<NEW> from data/<OLD>; print what must be filled in."""
-    from .newyear import new_year as run_new_year
+    from .workflows.newyear import new_year as run_new_year
 
     for line in run_new_year(data, old, new):
         out.print(line)
@@ -153,7 +153,7 @@ def diff(
     templates: Path = TEMPLATES,
 ) -> None:
     """Compare two years, or two .docx files. Exit 0 identical, 1 different, 2 trouble."""
-    from .diffing import run_diff
+    from .compare.diffing import run_diff
 
     code = run_diff(old, new, data=data, satker=satker, fmt=fmt.value, redline=redline, templates=templates,
                     console=out)
@@ -167,7 +167,7 @@ def preview(
     dpi: int = typer.Option(60, "--dpi", min=20, max=600),
 ) -> None:
     """Render pages to PNG (LibreOffice + pdftoppm) for a quick look."""
-    from .pdf import PdfError, convert_to_pdf, preview as run_preview
+    from .publish.pdf import PdfError, convert_to_pdf, preview as run_preview
 
     from .errors import OutputError, Src
 
@@ -195,7 +195,7 @@ def main(argv: list[str] | None = None) -> None:
     except ZiError as exc:
         if debug:
             raise
-        from .build import BuildRefused
+        from .workflows.build import BuildRefused
 
         err.print(str(exc), markup=False)
         sys.exit(1 if isinstance(exc, BuildRefused) else 2)
@@ -209,12 +209,12 @@ def main(argv: list[str] | None = None) -> None:
     except SystemExit:
         raise
     except Exception as exc:  # noqa: BLE001 - last line of defence for non-programmers
-        import click
-
-        if isinstance(exc, click.exceptions.Abort):
+        # Typer ≥ 0.20 vendors its own copy of click: catch whichever one raised.
+        aborts, click_errors = _click_exceptions()
+        if isinstance(exc, aborts):
             err.print("interrupted: earlier outputs are untouched; run the command again", markup=False)
             sys.exit(2)
-        if isinstance(exc, click.ClickException):
+        if isinstance(exc, click_errors):
             exc.show()
             sys.exit(2)
         if debug:
@@ -222,3 +222,19 @@ def main(argv: list[str] | None = None) -> None:
         err.print(f"internal error: {type(exc).__name__}: {exc} (run again with --debug and report the output)",
                   markup=False)
         sys.exit(2)
+
+
+
+
+def _click_exceptions() -> tuple[tuple[type, ...], tuple[type, ...]]:
+    """Abort and ClickException as this Typer raises them (newer Typer vendors click as typer._click)."""
+    aborts: list[type] = [typer.Abort]
+    errors: list[type] = []
+    for name in ("typer._click.exceptions", "click.exceptions"):
+        try:
+            mod = __import__(name, fromlist=["ClickException"])
+        except ImportError:
+            continue
+        aborts += [c for c in (getattr(mod, "Abort", None),) if c is not None]
+        errors.append(mod.ClickException)
+    return tuple(aborts), tuple(errors)

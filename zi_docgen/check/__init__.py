@@ -42,7 +42,7 @@ __all__ = ["Finding", "check_decree", "check_text", "run_check", "check_offices"
 
 def check_offices(ds, year: int, offices: list[str]) -> list[Finding]:
     """Findings of several offices; a finding in text they share is reported once (office=None)."""
-    from ..resolve import resolve
+    from ..resolve.decree import resolve
 
     merged: dict[tuple, list] = {}
     for oid in offices:
@@ -57,8 +57,8 @@ def check_offices(ds, year: int, offices: list[str]) -> list[Finding]:
 
 def run_check(data: Path, *, year: int | None, satkers: list[str], fmt: str, console) -> int:
     """`zi-docgen check`: 0 no errors (warnings allowed), 1 errors; a ZiError means 2 (could not run)."""
-    from ..build import select_offices
-    from ..load import load_dataset
+    from ..workflows.build import select_offices
+    from ..load.dataset import load_dataset
 
     if fmt not in ("text", "json"):
         raise DataError(f"unknown format '{fmt}'", None, "use text or json")

@@ -8,15 +8,15 @@ import re
 from dataclasses import dataclass
 from typing import Iterator
 
-from .. import citations, labels
+from ..resolve import citations, labels
 from ..errors import Src
-from ..load import DataSet, build_common
-from ..markup import to_plain
-from ..model import MONTHS, Regulation
-from ..resolve import Decree, RItem
+from ..load.dataset import DataSet, build_common
+from ..resolve.markup import to_plain
+from ..load.model import MONTHS, Regulation
+from ..resolve.decree import Decree, RItem
 from . import textrules as tr
 from .findings import Finding
-from ..source import file_lines, locate
+from ..load.source import file_lines, locate
 from .tables import AREA_ALIASES, AREA_OUTDATED, AREAS_90_2021, RAHMAT
 
 
@@ -87,7 +87,7 @@ def _name_words(ds: DataSet) -> frozenset[str]:
 
 @functools.lru_cache(maxsize=8)
 def _checker(extra: frozenset[str]):
-    from ..spelling import SpellChecker, default_checker
+    from .spelling import SpellChecker, default_checker
 
     return SpellChecker(extra_words=sorted(extra)) if extra else default_checker()
 
@@ -150,7 +150,7 @@ def _text_rules(decree: Decree, ds: DataSet, us: list[Unit], out: _Out) -> None:
 # ---------------------------------------------------------------- Keputusan
 
 def _keputusan_rules(decree: Decree, out: _Out) -> None:
-    from ..render import keputusan_context, lampiran_context
+    from ..render.renderer import keputusan_context, lampiran_context
 
     title = to_plain(decree.title)
     n = len(decree.menimbang)

@@ -12,7 +12,7 @@ import difflib
 import re
 from typing import Iterable
 
-from .. import citations
+from ..resolve import citations
 from ..errors import Src
 from . import textrules as tr
 from .decree import area_intro_mismatch
@@ -74,8 +74,8 @@ def check_text(text: str, path: str, *, extra_words: Iterable[str] = ()) -> list
 # ---------------------------------------------------------------- words
 
 def _words(t: _Text, extra: frozenset[str]) -> None:
-    from ..dates import MONTH_ABBR
-    from ..spelling import iter_words
+    from ..resolve.dates import MONTH_ABBR
+    from .spelling import iter_words
     from .decree import _checker
 
     masked = tr.mask(t.text)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..zona import AREAS_90_2021  # noqa: F401  (the checker reads it from here)
+from ..resolve.zona import AREAS_90_2021  # noqa: F401  (the checker reads it from here)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from ..dates import day_name, month_names
+from ..resolve.dates import day_name, month_names
 from .tables import (AREA_OUTDATED, AREAS_90_2021, COLUMN_LABELS, CONFUSIONS, FIXED_TERMS, RAHMAT, TERM_FORMS,
                      Confusion)
 
@@ -304,7 +304,7 @@ def menimbang_item(text: str) -> list[Hit]:
 
 def menimbang_refs(text: str, n_before: int) -> list[Hit]:
     """The last Menimbang cites every earlier letter: 'dalam huruf a, huruf b, dan huruf c'."""
-    from ..labels import preceding_refs
+    from ..resolve.labels import preceding_refs
 
     if n_before < 1:
         return []

@@ -13,9 +13,9 @@ from typing import Any, Iterator
 
 from . import citations, labels
 from .dates import long_date
-from .errors import DataError, Src
-from .load import DataSet, build_common
-from .model import (Area, Block, Chapter, ListItem, Numbering, Office, OfficeYear, Placeholder, Regulation,
+from ..errors import DataError, Src
+from ..load.dataset import DataSet, build_common
+from ..load.model import (Area, Block, Chapter, ListItem, Numbering, Office, OfficeYear, Placeholder, Regulation,
                     TargetGroup, MONTHS)
 from .textvars import expand
 

@@ -36,10 +36,10 @@ from docxtpl import DocxTemplate, InlineImage
 from jinja2 import Environment, StrictUndefined, TemplateError, UndefinedError
 from lxml import etree
 
-from .dates import MONTH_ABBR
-from .errors import Src, TemplateProblem
-from .markup import to_runs
-from .resolve import Decree, RBlock, RChapter, RItem, plain
+from ..resolve.dates import MONTH_ABBR
+from ..errors import Src, TemplateProblem
+from ..resolve.markup import to_runs
+from ..resolve.decree import Decree, RBlock, RChapter, RItem, plain
 
 ITALIC_STYLE = "ZIAsing"          # style id of the "ZI Asing" character style in the templates
 TEMPLATE_NAMES = ("keputusan", "lampiran")

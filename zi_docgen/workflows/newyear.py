@@ -30,9 +30,9 @@ from pathlib import Path
 
 import yaml
 
-from .errors import DataError, Src, display_path
-from .load import DataSet, load_dataset
-from .resolve import resolve
+from ..errors import DataError, Src, display_path
+from ..load.dataset import DataSet, load_dataset
+from ..resolve.decree import resolve
 
 # A decree year outside this range is almost certainly a typo (2207, 202).
 MIN_YEAR, MAX_YEAR = 2000, 2099

@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import DataError, Src
+from ..errors import DataError, Src
 from .model import (CommonDoc, Office, OfficesFile, OfficeYear, Regulation, RegulationsFile, TargetGroup,
                     YearFile)
 from .yamlsrc import LocDict, LocList, load_yaml, locate

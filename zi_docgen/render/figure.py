@@ -14,14 +14,14 @@ from typing import Sequence
 
 from PIL import Image, ImageDraw, ImageFont
 
-from .zona import AREAS_90_2021, HASIL_90_2021
+from ..resolve.zona import AREAS_90_2021, HASIL_90_2021
 
 __all__ = ["component_model_png", "DEFAULT_PENGUNGKIT", "DEFAULT_HASIL"]
 
 DEFAULT_PENGUNGKIT: tuple[str, ...] = AREAS_90_2021
 DEFAULT_HASIL: tuple[str, ...] = HASIL_90_2021
 
-_FONT_DIR = Path(__file__).parent / "fonts"
+_FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
 _REGULAR = "texgyrebonum-regular.otf"
 _BOLD = "texgyrebonum-bold.otf"
 

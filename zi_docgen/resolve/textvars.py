@@ -13,7 +13,7 @@ from typing import Any
 from jinja2 import StrictUndefined, TemplateError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 
-from .errors import DataError, Src
+from ..errors import DataError, Src
 
 VAR_RE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\s*\}\}")
 
@@ -54,7 +54,7 @@ def expand(text: str, variables: dict[str, Any], src: Src | None, on_value=None)
                 raise UndefinedError(name)
             str_value = str(value)
         except (UndefinedError, TemplateError, AttributeError):
-            from .source import locate  # source imports this module
+            from ..load.source import locate  # source imports this module
 
             raise DataError(f"unknown variable '{{{{ {name} }}}}'", locate(src, text, m.start()),
                             "known variables: " + "; ".join(f"{k} ({v})" for k, v in KNOWN.items())) from None

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .model import Regulation
+from ..load.model import Regulation
 
 KIND_NAME = {
     "UUD": "Undang-Undang Dasar Negara Republik Indonesia",

@@ -15,8 +15,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import Src
-from .textvars import VAR_RE
+from ..errors import Src
+from ..resolve.textvars import VAR_RE
 
 _FILES: dict[tuple[str, int, int], list[str]] = {}
 

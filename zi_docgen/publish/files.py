@@ -18,8 +18,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Iterator
 
-from . import __version__
-from .errors import OutputError, Src
+from .. import __version__
+from ..errors import OutputError, Src
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ __all__ = [
     "install_hint",
 ]
 
-_FONTCONFIG_FILE = Path(__file__).parent / "fontconfig" / "fonts.conf"
+_FONTCONFIG_FILE = Path(__file__).resolve().parent.parent / "fontconfig" / "fonts.conf"
 _SYSTEM_FONTCONFIG = Path("/etc/fonts/fonts.conf")
 
 

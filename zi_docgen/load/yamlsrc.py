@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from .errors import DataError, Src
+from ..errors import DataError, Src
 
 
 # Characters XML 1.0 cannot carry; a decree must not silently lose them.

@@ -77,7 +77,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-DICTIONARY_DIR = Path(__file__).resolve().parent / "dictionaries"
+DICTIONARY_DIR = Path(__file__).resolve().parent.parent / "dictionaries"
 DICTIONARY_NAME = "id_ID"
 LEXICON_PATH = DICTIONARY_DIR / "lexicon.txt"
 WORDLIST_PATH = DICTIONARY_DIR / f"{DICTIONARY_NAME}.words.gz"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from num2words import num2words
 
-from .model import Numbering
+from ..load.model import Numbering
 
 
 def letter(n: int) -> str:

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
-from .errors import DataError, OutputError, Src, ZiError
-from .load import DataSet, load_dataset
-from .publish import ManifestEntry, atomic_write, ensure_dir, sha256, update_manifest
-from .render import TEMPLATE_NAMES, Renderer
-from .resolve import PlaceholderUse, resolve
+from ..errors import DataError, OutputError, Src, ZiError
+from ..load.dataset import DataSet, load_dataset
+from ..publish.files import ManifestEntry, atomic_write, ensure_dir, sha256, update_manifest
+from ..render.renderer import TEMPLATE_NAMES, Renderer
+from ..resolve.decree import PlaceholderUse, resolve
 
 
 class BuildRefused(ZiError):
@@ -81,7 +81,7 @@ class _Worker:
         decree = resolve(self.ds, job.year, office_id)
         errors = []
         if job.check:
-            from .check import check_decree
+            from ..check import check_decree
 
             errors = [f for f in check_decree(decree, self.ds) if f.severity == "error"]
             if errors and job.draft:
@@ -199,7 +199,7 @@ def build(data_dir: Path, out_dir: Path, templates_dir: Path, *, year: int | Non
 
 
 def _publish_pdfs(year_dir: Path, entries: list[ManifestEntry], workers: int) -> list[ManifestEntry]:
-    from .pdf import PdfError, convert_to_pdf
+    from ..publish.pdf import PdfError, convert_to_pdf
 
     docx = [year_dir / e.file for e in entries]
     try:

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, model_validator
 
-from .errors import Src
+from ..errors import Src
 from .yamlsrc import LocDict
 
 # Ids are stable names, not positions: lowercase words joined by "-".  The same

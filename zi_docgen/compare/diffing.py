@@ -53,7 +53,7 @@ from rich.console import Console
 from rich.text import Text
 
 from .docxdiff import BlockChange, WordOp, diff_docx, normalise, word_diff
-from .errors import OutputError, Src, ZiError, display_path
+from ..errors import OutputError, Src, ZiError, display_path
 
 DEFAULT_OFFICE = "prov-kalbar"
 REDLINE_AUTHOR = "zi-docgen"
@@ -165,7 +165,7 @@ def is_year_only(words: Iterable[WordOp], old_year: int | None = None, new_year:
 
 def _shown(text: str) -> str:
     """Text as the document shows it: without the *italics* markup."""
-    from .resolve import plain
+    from ..resolve.decree import plain
 
     return plain(text)
 
@@ -332,7 +332,7 @@ def _src_text(src: Src | None) -> str:
 
 def compare_decrees(old, new, regulation_ids: set[str]) -> list[Change]:
     """Changes from one resolved Decree to another, aligned by item id, in reading order."""
-    from .model import MONTHS
+    from ..load.model import MONTHS
 
     a, b = _flatten(old, regulation_ids), _flatten(new, regulation_ids)
     moved = _moved(a, b)
@@ -401,8 +401,8 @@ def compare_decrees(old, new, regulation_ids: set[str]) -> list[Change]:
 
 def _resolve_pair(data: Path, old: int, new: int, office_id: str | None):
     """Both years' decrees for one office (default prov-kalbar, else the registry's first)."""
-    from .load import load_dataset
-    from .resolve import resolve
+    from ..load.dataset import load_dataset
+    from ..resolve.decree import resolve
 
     ds = load_dataset(Path(data))
     oid = office_id or (DEFAULT_OFFICE if DEFAULT_OFFICE in ds.offices else next(iter(ds.offices)))
@@ -510,7 +510,7 @@ def _write_redlines(pairs: list[tuple[Path, Path, Path]]) -> list[dict[str, Any]
 
 def redline_decrees(d0, d1, templates: Path, redline: Path) -> list[dict]:
     """Render one office's documents of both years; FILE.docx = Keputusan, FILE-lampiran.docx = Lampiran."""
-    from .render import Renderer
+    from ..render.renderer import Renderer
 
     renderer = Renderer(Path(templates))
     with tempfile.TemporaryDirectory(prefix="zi-docgen-redline-") as tmp:
@@ -568,7 +568,7 @@ def _label(c: Change) -> str:
 
 
 def _cells_text(cells: tuple[str, ...]) -> str:
-    from .model import MONTHS
+    from ..load.model import MONTHS
 
     filled = [f"{_MONTH_NAMES[m]} {v}" for m, v in zip(MONTHS, cells) if v]
     return ", ".join(filled) if filled else "no values"

@@ -1,0 +1,1 @@
+"""Stage 1, load: YAML files → validated pydantic models, every value with its file:line."""

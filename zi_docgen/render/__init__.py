@@ -1,0 +1,1 @@
+"""Stage 3, render: the resolved decree → DOCX bytes through the Word templates."""

@@ -1,0 +1,1 @@
+"""Stage 2, resolve: one office and one year → the decree as it will read (a typed document tree)."""
