@@ -86,13 +86,21 @@ def build(
 
     try:
         result = run_build(data, out_dir, templates, year=year, satkers=_offices(satker, all_), jobs=jobs,
-                           final=final, draft=draft, pdf=pdf, on_start=on_start, on_done=on_done)
+                           final=final, draft=draft, pdf=pdf, on_start=on_start, on_done=on_done,
+                           on_note=lambda msg: err.print(msg, markup=False))
     finally:
         if progress is not None:
             progress.stop()
+    from .errors import display_path
+
     n = len(result.entries)
     drafts = result.drafts
-    msg = f"wrote {n} documents for {len(result.offices)} office(s) to {result.out_dir}"
+    msg = f"wrote {n} documents for {len(result.offices)} office(s) to {display_path(result.out_dir)}"
+    if result.kept:
+        msg += f"; kept {result.kept} file(s) of the other offices as they were"
+    if result.set_aside:
+        msg += (f"; {len(result.set_aside_files)} file(s) there that zi-docgen had not written (or that were "
+                f"changed since) were moved to {display_path(result.set_aside)}")
     if drafts:
         msg += f"; {len(drafts)} office(s) are DRAFT (placeholders or --draft): run 'zi-docgen check' to see why"
     out.print(msg)
@@ -163,22 +171,15 @@ def diff(
 @app.command()
 def preview(
     document: Path = typer.Argument(..., help="A .docx or .pdf file."),
-    out_dir: Path = typer.Option(None, "--out", help="Folder for the PNG pages (default: beside the file)."),
+    out_dir: Path = typer.Option(None, "--out", help="Folder for the PNG pages (default: a folder of its own in "
+                                                     "the system's temporary folder; nothing is written beside "
+                                                     "the document)."),
     dpi: int = typer.Option(60, "--dpi", min=20, max=600),
 ) -> None:
     """Render pages to PNG (LibreOffice + pdftoppm) for a quick look."""
-    from .publish.pdf import PdfError, convert_to_pdf, preview as run_preview
+    from .workflows.preview import preview_document
 
-    from .errors import OutputError, Src
-
-    if not document.exists():
-        raise OutputError("file not found", Src.of(document))
-    try:
-        pdf = document if document.suffix.lower() == ".pdf" else convert_to_pdf([document])[0]
-        pages = run_preview(pdf, out_dir or document.parent, dpi=dpi)
-    except PdfError as exc:
-        raise OutputError(str(exc), Src.of(document)) from None
-    for p in pages:
+    for p in preview_document(document, out_dir, dpi=dpi):
         out.print(str(p))
 
 

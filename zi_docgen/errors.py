@@ -66,3 +66,7 @@ class TemplateProblem(ZiError):
 
 class OutputError(ZiError):
     """The output cannot be written (path is a file, no permission, disk full)."""
+
+
+class BuildInterrupted(ZiError):
+    """Ctrl-C during a build; the message says whether the output folder changed."""
