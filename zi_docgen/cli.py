@@ -73,7 +73,23 @@ out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 DATA = typer.Option(Path("data"), "--data", help=_("Data folder."))
-YEAR = typer.Option(None, "--year", help=_("Year to use (default: the latest year in the data folder)."))
+def _parse_year(value: str) -> int:
+    # Only digits: "2026.0" or "2e3" is not a year (the int conversion would take some of them).
+    text = str(value).strip()
+    if not text.isdigit() or not text.isascii():
+        raise typer.BadParameter(_("{value!r} is not a year; write it like 2026").format(value=value))
+    return int(text)
+
+
+def _parse_folder(value: str) -> Path:
+    # An empty --out would silently mean the current folder.
+    if not str(value).strip():
+        raise typer.BadParameter(_("the folder name is empty; give one, e.g. --out output"))
+    return Path(value)
+
+
+YEAR = typer.Option(None, "--year", parser=_parse_year,
+                    help=_("Year to use (default: the latest year in the data folder)."))
 SATKER = typer.Option(None, "--satker", help=_("Satker id (repeatable); default: every satker."))
 ALL = typer.Option(False, "--all", help=_("Every satker in the registry (the default)."))
 TEMPLATES = typer.Option(None, "--templates", show_default=False,
@@ -128,7 +144,7 @@ def build(
     year: Optional[int] = YEAR,
     satker: Optional[List[str]] = SATKER,
     all_: bool = ALL,
-    out_dir: Path = typer.Option(Path("output"), "--out", help=_("Output folder.")),
+    out_dir: Path = typer.Option(Path("output"), "--out", parser=_parse_folder, help=_("Output folder.")),
     templates: Path = TEMPLATES,
     jobs: Optional[int] = typer.Option(None, "--jobs", min=1, help=_("Worker processes (default: all cores).")),
     final: bool = typer.Option(False, "--final", help=_("Refuse while any placeholder remains.")),
@@ -246,7 +262,7 @@ def diff(
 @app.command(help=_("Render pages to PNG (LibreOffice + pdftoppm) for a quick look."))
 def preview(
     document: Path = typer.Argument(..., help=_("A .docx or .pdf file.")),
-    out_dir: Path = typer.Option(None, "--out", help=_("Folder for the PNG pages (default: a folder of its own in "
+    out_dir: Path = typer.Option(None, "--out", parser=_parse_folder, help=_("Folder for the PNG pages (default: a folder of its own in "
                                                        "the system's temporary folder; nothing is written beside "
                                                        "the document).")),
     dpi: int = typer.Option(60, "--dpi", min=20, max=600, help=_("Resolution of the PNG pages.")),

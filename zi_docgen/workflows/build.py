@@ -7,6 +7,7 @@ write nothing.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import multiprocessing
 import multiprocessing.connection
@@ -141,6 +142,20 @@ def default_jobs() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
+@contextlib.contextmanager
+def _sigint_ignored():
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    # SIG_IGN, not a handler: only an ignored disposition survives exec into the child. A Ctrl-C
+    # in these few milliseconds of starting processes is lost; the next one is not.
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
+
+
 def _stop_pool(pool: ProcessPoolExecutor) -> None:
     """Stop the workers now (Ctrl-C, an error): do not wait for the offices they are on."""
     procs = list((getattr(pool, "_processes", None) or {}).values())  # no public API before Python 3.14
@@ -199,8 +214,10 @@ def run_offices(ds: DataSet, data_dir: Path, templates_dir: Path, job: _Job, off
     pool = None
     n_workers = min(jobs - 1, len(offices) - 1)
     if n_workers >= 1 and len(offices) >= 3:
-        pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_init_worker, initargs=(str(data_dir), str(templates_dir), os.getpid()))
+        with _sigint_ignored():  # it may start multiprocessing's resource tracker process
+            pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=multiprocessing.get_context("spawn"),
+                                       initializer=_init_worker,
+                                       initargs=(str(data_dir), str(templates_dir), os.getpid()))
 
     def feed(_prev=None) -> None:
         # Runs in the pool's thread when a worker has become ready or finished an office.
@@ -221,8 +238,12 @@ def run_offices(ds: DataSet, data_dir: Path, templates_dir: Path, job: _Job, off
 
     try:
         if pool is not None:
-            for _ in range(n_workers):
-                pool.submit(_warm_up, (job, offices[0])).add_done_callback(feed)
+            # Submitting starts the workers. A spawned process inherits an ignored SIGINT through
+            # exec, so Ctrl-C cannot reach it even while it is still importing (before
+            # _init_worker runs); this process alone handles Ctrl-C, and stops them.
+            with _sigint_ignored():
+                for _ in range(n_workers):
+                    pool.submit(_warm_up, (job, offices[0])).add_done_callback(feed)
         # The first office runs here first: a broken template fails fast.
         worker = _Worker(data_dir, templates_dir, ds)
         first = take(front=True)
