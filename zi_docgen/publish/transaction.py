@@ -200,6 +200,9 @@ class _Lock:
                 self.note(f"took over the lock of an earlier build ({prev}) that is no longer running")
             self.owner.write_text(json.dumps({"pid": os.getpid(), "host": socket.gethostname(),
                                               "started": time.strftime("%Y-%m-%d %H:%M:%S")}), encoding="utf-8")
+        except OSError as exc:
+            self.lock.release()
+            raise output_error(exc, self.owner.parent) from None
         except BaseException:
             self.lock.release()
             raise
@@ -364,7 +367,10 @@ class Publication:
 
     def scratch(self) -> Path:
         """A scratch folder beside the output that is removed with the staging folder."""
-        self.work.mkdir(exist_ok=True)
+        try:
+            self.work.mkdir(exist_ok=True)
+        except OSError as exc:
+            raise output_error(exc, self.out) from None
         return self.work
 
     # -- commit
@@ -379,7 +385,7 @@ class Publication:
         entries = [asdict(e) for e in entries]
         for e in entries:
             staged = self._staged(e["file"])
-            if not staged.is_file() or sha256_file(staged) != e["sha256"]:
+            if not staged.is_file() or self._written.get(e["file"]) != e["sha256"]:
                 raise OutputError(f"the staged file {e['file']} does not match its manifest entry",
                                   Src.of(self.year_dir), "report this; nothing was changed")
         try:

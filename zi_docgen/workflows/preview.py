@@ -29,12 +29,27 @@ def default_folder(document: Path) -> Path:
     return Path(tempfile.gettempdir()) / "zi-docgen-preview" / f"{document.stem}-{key}"
 
 
-def _record(folder: Path) -> set[str]:
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _record(folder: Path) -> dict[str, str]:
+    """The pages an earlier preview wrote here, name -> sha256 (still ours only while unchanged)."""
     try:
         names = json.loads((folder / RECORD).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return set()
-    return {n for n in names if isinstance(n, str) and "/" not in n and "\\" not in n} if isinstance(names, list) else set()
+        return {}
+    if not isinstance(names, dict):
+        return {}
+    return {n: h for n, h in names.items()
+            if isinstance(n, str) and isinstance(h, str) and "/" not in n and "\\" not in n}
+
+
+def _still_ours(folder: Path, name: str, digest: str | None) -> bool:
+    try:
+        return digest is not None and _digest(folder / name) == digest
+    except OSError:
+        return False
 
 
 def preview_document(document: Path, out_dir: Path | None = None, *, dpi: int = 60) -> list[Path]:
@@ -66,29 +81,30 @@ def preview_document(document: Path, out_dir: Path | None = None, *, dpi: int = 
         except PdfError as exc:
             raise OutputError(str(exc), Src.of(document)) from None
 
-        mine = _record(folder) if folder.is_dir() else set()
+        mine = _record(folder) if folder.is_dir() else {}
         names = [p.name for p in pages]
         for name in names:
             target = folder / name
-            if (target.exists() or target.is_symlink()) and name not in mine:
+            if (target.exists() or target.is_symlink()) and not _still_ours(folder, name, mine.get(name)):
                 raise OutputError(f"would replace {display_path(target)}, which zi-docgen did not write",
                                   Src.of(document), "choose another folder with --out, or move that file; "
                                                     "nothing was written")
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            # Pages of an earlier preview of this document that no longer exist (fewer pages now).
+            # Pages of an earlier preview of this document that no longer exist (fewer pages now),
+            # if they are still as that preview wrote them.
             stem = f"{pdf.stem}-"
-            for old in sorted(mine - set(names)):
-                if old.startswith(stem) and old.endswith(".png"):
-                    (folder / old).unlink(missing_ok=True)
-                    mine.discard(old)
+            for old in sorted(set(mine) - set(names)):
+                if old.startswith(stem) and old.endswith(".png") and _still_ours(folder, old, mine[old]):
+                    (folder / old).unlink()
+                mine.pop(old, None)
             out = []
             for page in pages:
                 target = folder / page.name
                 shutil.copyfile(page, target)
                 out.append(target)
-                mine.add(page.name)
-            (folder / RECORD).write_text(json.dumps(sorted(mine), indent=0) + "\n", encoding="utf-8")
+                mine[page.name] = _digest(target)
+            (folder / RECORD).write_text(json.dumps(mine, indent=0, sort_keys=True) + "\n", encoding="utf-8")
         except OSError as exc:
             raise OutputError(f"cannot write the preview: {exc.strerror or exc}", Src.of(folder),
                               "choose another folder with --out") from None
