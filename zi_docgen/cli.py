@@ -116,6 +116,7 @@ def satker(data: Path = DATA) -> None:
 
 @app.command()
 def check(
+    files: Optional[List[Path]] = typer.Argument(None, help="Hand-typed decree(s) (.docx) to check instead of the data."),
     data: Path = DATA,
     year: Optional[int] = YEAR,
     satker: Optional[List[str]] = SATKER,
@@ -123,6 +124,10 @@ def check(
     fmt: OutFormat = typer.Option(OutFormat.text, "--format", help="text or json."),
 ) -> None:
     """Check a decree before signing: spelling, drafting rules, consistency. Exit 1 on errors."""
+    if files:
+        from .workflows.importing import run_check_docx
+
+        raise typer.Exit(run_check_docx(list(files), fmt=fmt.value, console=out, data=data))
     from .check import run_check
 
     code = run_check(data, year=year, satkers=_offices(satker, all_), fmt=fmt.value, console=out)
