@@ -54,17 +54,31 @@ class DocText:
 
 # ---------------------------------------------------------------- Word numbering
 
-def _fmt(num: int, fmt: str) -> str:
-    from ..resolve import labels
+def _letter(n: int) -> str:
+    q, r = divmod(max(n, 1) - 1, 26)
+    return chr(ord("a") + r) * (q + 1)
 
+
+def _roman(n: int) -> str:
+    out = []
+    for value, sym in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+                       (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= value:
+            out.append(sym)
+            n -= value
+    return "".join(out)
+
+
+def _fmt(num: int, fmt: str) -> str:
+    # Word's own formats (as Word counts: a…z, then aa…zz)
     if fmt == "lowerLetter":
-        return labels.item_label("letter", num).rstrip(".")
+        return _letter(num)
     if fmt == "upperLetter":
-        return labels.upper_letter(num)
+        return _letter(num).upper()
     if fmt == "lowerRoman":
-        return labels.roman(num).lower()
+        return _roman(num).lower()
     if fmt == "upperRoman":
-        return labels.roman(num)
+        return _roman(num)
     if fmt == "bullet":
         return "-"
     if fmt == "none":
