@@ -134,6 +134,22 @@ def check(
     raise typer.Exit(code)
 
 
+@app.command("import")
+def import_(
+    files: List[Path] = typer.Argument(..., help="The office's hand-typed decree: one .docx, or Keputusan and Lampiran."),
+    satker: str = typer.Option(..., "--satker", help="Office id (see 'zi-docgen satker')."),
+    year: Optional[int] = YEAR,
+    data: Path = DATA,
+    dry_run: bool = typer.Option(False, "--dry-run", help="Print the report; write nothing."),
+    fmt: OutFormat = typer.Option(OutFormat.text, "--format", help="text or json."),
+) -> None:
+    """Turn an office's hand-typed decree into its data for the year (its own text becomes its patch)."""
+    from .workflows.importing import run_import
+
+    raise typer.Exit(run_import(list(files), satker=satker, year=year, data=data, dry_run=dry_run,
+                                fmt=fmt.value, console=out))
+
+
 @app.command("new-year")
 def new_year(
     old: int = typer.Argument(..., help="The year to copy, e.g. 2026."),

@@ -451,6 +451,7 @@ class _Importer:
         yd2 = copy.copy(yd)
         yd2.office_raw = dict(yd.office_raw)
         raw = yd.office_raw.get(satker)
+        self.raw = raw
         if isinstance(raw, dict) and "patch" in raw:
             raw2 = copy.deepcopy(raw)
             del raw2["patch"]
@@ -467,6 +468,13 @@ class _Importer:
         self.cmp = Comparer(Errata(ds.root / str(year) / "ERRATA.md"), computed)
         self.ids = {n.id for n in self.tree.walk()}
         self.docs_names = docs_names
+        # Additions the office already has keep their ids when their text comes back unchanged.
+        self.known_adds: dict[str, str] = {}
+        patch = raw.get("patch") if isinstance(raw, dict) else None
+        for spec in (patch or {}).get("add") or []:
+            if isinstance(spec, dict) and "id" in spec:
+                key = _plain(str(spec.get("text") or spec.get("label") or ""))
+                self.known_adds[key] = spec["id"]
 
     # -- helpers ------------------------------------------------------
     def ev(self, kind: str, where: str, target: str, message: str = "", details: list[str] | None = None) -> None:
@@ -480,6 +488,10 @@ class _Importer:
         return out
 
     def new_id(self, text: str) -> str:
+        known = self.known_adds.get(_plain(self.templ(text)))
+        if known and known not in self.ids:
+            self.ids.add(known)
+            return known
         stem = self.satker.split("-", 1)[-1]
         words = [w for w in re.findall(r"[a-z0-9]+", _plain(text).lower()) if len(w) > 2][:4]
         base = "-".join([stem, *words])[:60].strip("-") or stem
@@ -506,11 +518,18 @@ class _Importer:
                 self.legal(g, c)
             else:
                 self.text_units(g, c)
+        absent: set[str] = set()
         for c in containers:
             if id(c) not in used and c.units:
                 self.ev("info", "", "/".join(c.key[1:]) or c.key[0],
                         _("not found in the document; the shared text is kept"))
+                for u in c.units:
+                    absent.add(u.id)
+                    absent.update(x.id for x in u.subs)
+        if not self.rec.table:
+            absent.update(n.id for n in self.tree.walk() if n.kind == "target-row")
         self.targets()
+        self.carry_over(absent)
         self.fields()
         for u in self.rec.unrecognised:
             self.ev("unrecognised", u.where, "", _short(u.text))
@@ -567,7 +586,10 @@ class _Importer:
                     self.ev("repeated", p.rec.where, "", _("repeats the item before it; left out") + f": {_short(p.rec.text)}")
                     continue
                 nxt = next((q.shared[0] for q in pairs[k + 1:] if q.shared and q.rec is not None), None)
-                self.add(p.rec, prev_shared, nxt, c)
+                nid = self.add(p.rec, prev_shared, nxt, c)
+                if nid and prev_shared is not None:
+                    # the next addition goes after this one, keeping the typed order
+                    prev_shared = SUnit(nid, p.rec.text, prev_shared.kind, list_path=prev_shared.list_path)
                 prev_rec = p.rec
                 continue
             if p.rec is None:
@@ -637,8 +659,7 @@ class _Importer:
         self.result.patch["replace"].setdefault(s.id, {}).update(fields)
         self.ev("replaced", u.where, s.id, _short(text), details)
 
-    def add(self, u: Unit, prev: SUnit | None, nxt: SUnit | None, c: Container | None) -> None:
-        nid = self.new_id(u.text)
+    def add(self, u: Unit, prev: SUnit | None, nxt: SUnit | None, c: Container | None) -> str | None:
         # An addition stands in the list of its neighbour: after the one before, else before the next.
         if prev is not None and prev.kind != "intro" and not prev.generated:
             spec = {"after": prev.id}
@@ -648,11 +669,13 @@ class _Importer:
             spec = {"after": c.units[-1].id}
         else:
             self.ev("unrecognised", u.where, "", _("new text with no item next to it to attach to: ") + _short(u.text))
-            return
+            return None
+        nid = self.new_id(u.text)
         spec["id"] = nid
         spec["text"] = self.templ(u.text)
         self.result.patch["add"].append(spec)
         self.ev("added", u.where, nid, _short(u.text))
+        return nid
 
     def remove(self, s: SUnit) -> None:
         if s.kind == "intro":
@@ -660,6 +683,29 @@ class _Importer:
         else:
             self.result.patch["remove"].append(s.id)
         self.ev("removed", "", s.id, _short(s.text))
+
+    def carry_over(self, absent: set[str]) -> None:
+        """The office's existing patch entries for parts the document does not contain are kept
+        (importing only the Keputusan must not drop the office's own Lampiran text)."""
+        old = self.raw.get("patch") if isinstance(self.raw, dict) else None
+        if not isinstance(old, dict):
+            return
+        patch = self.result.patch
+        for iid, fields in (old.get("replace") or {}).items():
+            if iid in absent and iid not in patch["replace"]:
+                patch["replace"][iid] = _plainify(fields)
+                self.ev("info", "", iid, _("kept from the office's current patch (not in the document)"))
+        for iid in old.get("remove") or []:
+            if iid in absent and iid not in patch["remove"]:
+                patch["remove"].append(str(iid))
+                self.ev("info", "", str(iid), _("kept from the office's current patch (not in the document)"))
+        kept = set(absent)
+        for spec in old.get("add") or []:
+            anchor = spec.get("after", spec.get("before")) if isinstance(spec, dict) else None
+            if anchor in kept and spec.get("id") not in {a.get("id") for a in patch["add"]}:
+                patch["add"].append(_plainify(spec))
+                kept.add(spec.get("id"))
+                self.ev("info", "", str(spec.get("id")), _("kept from the office's current patch (not in the document)"))
 
     # -- Mengingat and Dasar Hukum ---------------------------------------
     def legal(self, g: Group, c: Container) -> None:
@@ -742,19 +788,20 @@ class _Importer:
             pairs = align(units, shared, text_of=lambda s: s.text)
             cells_of = {id(u): r for u, r in zip(units, rrows)}
             node_of = {n.id: n for n in g.children}
-            prev = None
+            prev: str | None = None
             for p in pairs:
                 if p.rec is not None and p.shared:
                     s = p.shared[0]
                     self.target_row(cells_of[id(p.rec)], node_of[s.id])
-                    prev = s
+                    prev = s.id
                 elif p.rec is not None:
                     r = cells_of[id(p.rec)]
                     nid = self.new_id(r.label)
-                    spec: dict[str, Any] = {"after": prev.id} if prev else {"before": shared[0].id}
+                    spec: dict[str, Any] = {"after": prev} if prev else {"before": shared[0].id}
                     spec.update(id=nid, label=self.templ(r.label), months=_months(r.cells))
                     self.result.patch["add"].append(spec)
                     self.ev("added", f"{r.file}:¶{r.n}", nid, r.label)
+                    prev = nid
                 else:
                     self.remove(p.shared[0])
 
@@ -879,3 +926,254 @@ def import_docx(paths: list[Path], *, satker: str, year: int | None, data: Path)
     docs = [read_docx(p) for p in paths]
     rec = recognise(docs)
     return _Importer(ds, year, satker, rec, [d.file for d in docs]).run()
+
+
+# ---------------------------------------------------------------- writing the data
+
+def _yaml():
+    from ruamel.yaml import YAML
+
+    y = YAML()
+    y.preserve_quotes = True
+    y.width = 4096
+    y.indent(mapping=2, sequence=4, offset=2)
+    return y
+
+
+def _folded(text: str, indent: int, width: int = 100) -> Any:
+    """Long text as a folded block (>-), wrapped the way the shipped data is."""
+    from ruamel.yaml.scalarstring import FoldedScalarString
+
+    if len(text) + indent <= width or "\n" in text or "  " in text:
+        return text
+    fs = FoldedScalarString(text)
+    # greedy wrap: the last space that keeps the line within the width
+    folds, start = [], 0
+    spaces = [m.start() for m in re.finditer(" ", text)]
+    while len(text) - start > width - indent:
+        cands = [s for s in spaces if start < s <= start + width - indent]
+        if not cands:
+            break
+        folds.append(cands[-1])
+        start = cands[-1] + 1
+    fs.fold_pos = folds
+    return fs
+
+
+def _styled(value: Any, indent: int) -> Any:
+    if isinstance(value, str):
+        return _folded(value, indent)
+    if isinstance(value, dict):
+        from ruamel.yaml.comments import CommentedMap
+
+        out = CommentedMap()
+        for k, v in value.items():
+            out[k] = _styled(v, indent + 2)
+        return out
+    if isinstance(value, list):
+        from ruamel.yaml.comments import CommentedSeq
+
+        seq = CommentedSeq()
+        for v in value:
+            seq.append(_styled(v, indent + 4))
+        return seq
+    return value
+
+
+def _dump(y, doc) -> str:
+    import io
+
+    buf = io.StringIO()
+    y.dump(doc, buf)
+    return buf.getvalue()
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    import os
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def planned_files(res: ImportResult, data: Path) -> dict[Path, str]:
+    """The new text of every file the import changes (nothing else is touched)."""
+    y = _yaml()
+    out: dict[Path, str] = {}
+    data = Path(data)
+    # the office's own year file
+    ofile = data / str(res.year) / "offices" / f"{res.satker}.yaml"
+    if ofile.is_file():
+        doc = y.load(ofile.read_text(encoding="utf-8"))
+    else:
+        from ruamel.yaml.comments import CommentedMap
+
+        doc = CommentedMap()
+        doc.yaml_set_start_comment(f"{res.satker}, {res.year}: imported by zi-docgen import")
+    if doc is None:
+        from ruamel.yaml.comments import CommentedMap
+
+        doc = CommentedMap()
+    before = _dump(y, doc) if ofile.is_file() else ""
+    for pos, key in enumerate(("number", "date", "team_decree")):
+        if key in res.fields:
+            if key in doc:
+                doc[key] = _styled(res.fields[key], 2)
+            else:
+                doc.insert(min(pos, len(doc)), key, _styled(res.fields[key], 2))
+    patch = {k: v for k, v in res.patch.items() if v}
+    old_patch = doc.get("patch")
+    if patch:
+        if _plainify(old_patch) != patch:
+            doc["patch"] = _styled(patch, 2)
+    elif "patch" in doc:
+        del doc["patch"]
+    after = _dump(y, doc)
+    if len(doc) == 0:
+        # only comments are left: keep them, without an empty "{}"
+        after = "".join(ln + "\n" for ln in before.splitlines() if ln.startswith("#"))
+    if after != before:
+        out[ofile] = after
+    # the office's entry in the registry (names of its officials)
+    if res.officials:
+        rfile = data / "offices.yaml"
+        reg = y.load(rfile.read_text(encoding="utf-8"))
+        entry = next(o for o in reg["offices"] if o.get("id") == res.satker)
+        for key, value in res.officials.items():
+            outer, inner = key.split(".")
+            if outer not in entry or not isinstance(entry[outer], dict):
+                from ruamel.yaml.comments import CommentedMap
+
+                entry[outer] = CommentedMap()
+            entry[outer][inner] = _folded(value, 6) if inner == "jabatan" else value
+        out[rfile] = _dump(y, reg)
+    if res.new_regulations:
+        gfile = data / "regulations.yaml"
+        regs = y.load(gfile.read_text(encoding="utf-8"))
+        for rid, entry in res.new_regulations.items():
+            if rid not in regs["regulations"]:
+                regs["regulations"][rid] = _styled(entry, 4)
+        out[gfile] = _dump(y, regs)
+    return out
+
+
+def _plainify(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {str(k): _plainify(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_plainify(v) for v in node]
+    if isinstance(node, str):
+        return str(node)
+    return node
+
+
+def write_result(res: ImportResult, data: Path) -> list[Path]:
+    """Write the office's data: checked on a scratch copy first, then each file replaced atomically."""
+    import shutil
+    import tempfile
+
+    from ..load.dataset import load_dataset
+    from ..resolve.decree import resolve
+
+    data = Path(data)
+    files = planned_files(res, data)
+    if not files:
+        return []
+    with tempfile.TemporaryDirectory(prefix="zi-import-") as tmp:
+        scratch = Path(tmp) / "data"
+        shutil.copytree(data, scratch, ignore=shutil.ignore_patterns(".git"))
+        for path, text in files.items():
+            (scratch / path.relative_to(data)).parent.mkdir(parents=True, exist_ok=True)
+            (scratch / path.relative_to(data)).write_text(text, encoding="utf-8")
+        resolve(load_dataset(scratch), res.year, res.satker)  # refuses (DataError) before anything is written
+    for path, text in files.items():
+        _atomic_write(path, text)
+    res.written = [str(p) for p in files]
+    return list(files)
+
+
+# ---------------------------------------------------------------- the report
+
+KIND_NAMES = {
+    "matched": "matched", "fixed": "typo (not patched)", "replaced": "replaced", "added": "added",
+    "removed": "removed", "unrecognised": "not recognised", "merged": "merged", "repeated": "repeated",
+    "set": "set", "info": "note", "spelling": "spelling",
+}
+ORDER = ("replaced", "added", "removed", "set", "unrecognised", "merged", "repeated", "fixed", "spelling", "info")
+
+
+def report_json(res: ImportResult, dry_run: bool) -> dict:
+    return {
+        "satker": res.satker, "year": res.year, "dry_run": dry_run,
+        "summary": {k: res.count(k) for k in KIND_NAMES},
+        "patch": _jsonable(res.patch), "fields": _jsonable(res.fields), "officials": res.officials,
+        "new_regulations": _jsonable(res.new_regulations),
+        "events": [e.to_json() for e in res.events], "written": res.written,
+    }
+
+
+def _jsonable(v: Any) -> Any:
+    if isinstance(v, dict):
+        return {k: _jsonable(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_jsonable(x) for x in v]
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    return v
+
+
+def report_lines(res: ImportResult, dry_run: bool) -> list[str]:
+    lines = []
+    for kind in ORDER:
+        for e in res.events:
+            if e.kind != kind:
+                continue
+            where = e.where or "-"
+            target = f" {e.target}" if e.target else ""
+            msg = f": {e.message}" if e.message else ""
+            lines.append(f"{where}: {_(KIND_NAMES[kind])}{target}{msg}")
+            for d in e.details[:8]:
+                lines.append(f"    {d}")
+    matched = [e for e in res.events if e.kind == "matched"]
+    if matched:
+        by_file: dict[str, list[str]] = {}
+        for e in matched:
+            file, _sep, n = e.where.partition(":")
+            by_file.setdefault(file, []).append(f"{n} {e.target}")
+        for file, items in by_file.items():
+            lines.append(f"{file}: {_(KIND_NAMES['matched'])}: " + ", ".join(items))
+    summary = ", ".join(f"{res.count(k)} {_(KIND_NAMES[k])}" for k in
+                        ("matched", "fixed", "replaced", "added", "removed", "unrecognised"))
+    lines.append(_("Summary") + f": {summary}")
+    if res.patch_is_empty:
+        lines.append(_("No patch: the document reads as the shared text."))
+    if dry_run:
+        lines.append(_("--dry-run: nothing was written."))
+    elif res.written:
+        lines.append(_("Written") + ": " + ", ".join(res.written))
+    else:
+        lines.append(_("Nothing to write: the data already says this."))
+    return lines
+
+
+def run_import(paths: list[Path], *, satker: str, year: int | None, data: Path, dry_run: bool, fmt: str,
+               console) -> int:
+    """`zi-docgen import`: exit 0 when written (or a clean dry run), 1 when parts were not recognised."""
+    res = import_docx(paths, satker=satker, year=year, data=data)
+    if not dry_run:
+        write_result(res, data)
+    if fmt == "json":
+        console.print(json.dumps(report_json(res, dry_run), ensure_ascii=False, indent=1), markup=False)
+    else:
+        for line in report_lines(res, dry_run):
+            console.print(line, markup=False)
+    return 1 if res.count("unrecognised") else 0
