@@ -93,6 +93,8 @@ class _Numbering:
         self.levels: dict[str, dict[int, tuple[str, str, int]]] = {}
         self.abstract_of: dict[str, str] = {}
         self.counters: dict[str, dict[int, int]] = {}
+        self.overrides: dict[str, set[int]] = {}   # numId → levels whose count restarts (startOverride)
+        self.used: set[tuple[str, int]] = set()
         try:
             root = doc.part.numbering_part.element
         except (KeyError, NotImplementedError, AttributeError):
@@ -114,6 +116,7 @@ class _Numbering:
                 if so is not None and ilvl in lv:
                     f, t, _ = lv[ilvl]
                     lv[ilvl] = (f, t, int(so.get(qn("w:val"))))
+                    self.overrides.setdefault(nid, set()).add(ilvl)
             self.levels[nid] = lv
             self.abstract_of[nid] = aid or nid
 
@@ -140,6 +143,9 @@ class _Numbering:
         key = self.abstract_of.get(num_id, num_id)
         counters = self.counters.setdefault(key, {})
         fmt, _, start = lv[ilvl]
+        if ilvl in self.overrides.get(num_id, ()) and (num_id, ilvl) not in self.used:
+            counters.pop(ilvl, None)  # "restart numbering": this list counts from its own start
+        self.used.add((num_id, ilvl))
         counters[ilvl] = counters.get(ilvl, start - 1) + 1
         for deeper in [k for k in counters if k > ilvl]:
             del counters[deeper]

@@ -345,11 +345,12 @@ class Pair:
 MATCH = 0.5
 
 
-def align(recs: list[Unit], shared: list[SUnit], text_of=lambda s: s.full) -> list[Pair]:
+def align(recs: list[Unit], shared: list[SUnit], text_of=lambda s: s.full, sim_fn=None) -> list[Pair]:
     """Each recognised unit matched to the shared text by similarity, in order (a DP over both
     sequences); one typed paragraph may hold two shared items (merged)."""
     n, m = len(recs), len(shared)
-    sim = [[similarity(r.text, text_of(s)) for s in shared] for r in recs]
+    sim_fn = sim_fn or (lambda r, s: similarity(r.text, text_of(s)))
+    sim = [[sim_fn(r, s) for s in shared] for r in recs]
     best = [[0.0] * (m + 1) for _ in range(n + 1)]
     move: list[list[tuple]] = [[()] * (m + 1) for _ in range(n + 1)]
     for i in range(n, -1, -1):
@@ -363,7 +364,7 @@ def align(recs: list[Unit], shared: list[SUnit], text_of=lambda s: s.full) -> li
                 options.append((best[i][j + 1], ("skip-shared",)))
             if i < n and j < m and sim[i][j] >= MATCH:
                 options.append((best[i + 1][j + 1] + sim[i][j] + 1, ("match",)))
-            if i < n and j + 1 < m:
+            if i < n and j + 1 < m and not sim_fn.__name__.startswith("_no_merge"):
                 s2 = similarity(recs[i].text, text_of(shared[j]) + " " + text_of(shared[j + 1])) \
                     if max(sim[i][j], sim[i][j + 1]) < 0.9 else 0.0
                 if s2 >= 0.8 and s2 > max(sim[i][j], sim[i][j + 1]) + 0.15:
@@ -582,7 +583,8 @@ class _Importer:
         pending_adds: list[Unit] = []
         for k, p in enumerate(pairs):
             if p.rec is not None and not p.shared:
-                if prev_rec is not None and similarity(p.rec.text, prev_rec.text) >= 0.9:
+                twin = next((u for u in g.units if u is not p.rec and similarity(p.rec.text, u.text) >= 0.9), None)
+                if twin is not None:
                     self.ev("repeated", p.rec.where, "", _("repeats the item before it; left out") + f": {_short(p.rec.text)}")
                     continue
                 nxt = next((q.shared[0] for q in pairs[k + 1:] if q.shared and q.rec is not None), None)
@@ -628,6 +630,9 @@ class _Importer:
             self.replace(u, s, details)
 
     def sub_units(self, u: Unit, s: SUnit) -> None:
+        if s.subs and all(x.generated for x in s.subs):
+            self.generated_subs(u, s)
+            return
         pairs = align(u.subs, s.subs)
         for p in pairs:
             if p.rec is not None and p.shared:
@@ -641,6 +646,23 @@ class _Importer:
                 self.remove(p.shared[0])
             elif p.shared:
                 self.ev("info", "", p.shared[0].id, _("generated item not in the document (it is computed)"))
+
+    def generated_subs(self, u: Unit, s: SUnit) -> None:
+        """A computed list (one coordinator per area): matched by best fit, in any order; never patched."""
+        left = list(s.subs)
+        order = []
+        for r in u.subs:
+            best = max(left, key=lambda x: similarity(r.text, x.text), default=None)
+            if best is None or similarity(r.text, best.text) < MATCH:
+                self.ev("info", r.where, s.id, _("extra item in a generated list; the list is computed"))
+                continue
+            left.remove(best)
+            order.append(s.subs.index(best))
+            self.compare_unit(r, best)
+        if order != sorted(order):
+            self.ev("fixed", u.where, s.id, _("generated list in another order; the order is computed (area order)"))
+        for x in left:
+            self.ev("info", "", x.id, _("generated item not in the document (it is computed)"))
 
     def replace(self, u: Unit, s: SUnit, details: list[str]) -> None:
         fields: dict[str, Any] = {}
@@ -773,13 +795,30 @@ class _Importer:
         by_group: dict[str, list[TableRow]] = {}
         for r in rows:
             by_group.setdefault(r.group_label + " " + r.group, []).append(r)
-        for key, rrows in by_group.items():
+        # Groups are aligned in order on their name and their rows' labels together: a group typed
+        # under a wrong area name (a copy-paste slip) still finds its rows.
+        typed = [Unit(rr[0].n, rr[0].file, rr[0].group) for rr in by_group.values()]
+        shared_g = [SUnit(g.id, g.text) for g in groups]
+        labels_of = {id(t): " ".join(r.label for r in rr) for t, rr in zip(typed, by_group.values())}
+        rows_of = {g.id: " ".join(r.text for r in g.children) for g in groups}
+
+        def _no_merge_group_sim(t: Unit, g: SUnit) -> float:
+            return max(similarity(t.text, g.text), similarity(labels_of[id(t)], rows_of[g.id]))
+
+        gpairs = align(typed, shared_g, sim_fn=_no_merge_group_sim)
+        node_by = {g.id: g for g in groups}
+        rows_by = {id(t): rr for t, rr in zip(typed, by_group.values())}
+        for gp in gpairs:
+            if gp.rec is None:
+                self.ev("info", "", gp.shared[0].id, _("area missing from the target table; the year's rows are kept"))
+                continue
+            rrows = rows_by[id(gp.rec)]
             name = rrows[0].group
-            g = max(groups, key=lambda x: similarity(name, x.text), default=None)
-            if g is None or similarity(name, g.text) < 0.5:
+            if not gp.shared:
                 for r in rrows:
                     self.ev("unrecognised", f"{r.file}:¶{r.n}", "", _("table row of an unknown area: ") + r.label)
                 continue
+            g = node_by[gp.shared[0].id]
             if _plain(name).lower() != _plain(g.text).lower():
                 self.ev("fixed", f"{rrows[0].file}:¶{rrows[0].n}", g.id, _("area name in the table is computed"),
                         [f"'{name}' → '{g.text}'"])
