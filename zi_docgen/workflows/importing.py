@@ -7,6 +7,7 @@ from pathlib import Path
 from ..check import check_text
 from ..check.findings import Finding
 from ..errors import Src
+from ..i18n import N_, _
 from ..ingest.docxread import as_lines, read_docx
 
 
@@ -58,7 +59,7 @@ def run_check_docx(paths: list[Path], *, fmt: str, console, data: Path | None = 
             tail = f" ({f.suggestion})" if f.suggestion else ""
             console.print(f"{file}:¶{n}: {f.severity} {f.rule}: {f.message}{tail}", markup=False)
         errors = sum(1 for *_, f in found if f.severity == "error")
-        console.print(f"{len(found)} finding(s), {errors} error(s)", markup=False)
+        console.print(_("{n} finding(s), {e} error(s)").format(n=len(found), e=errors), markup=False)
     return 1 if any(f.severity == "error" for *_, f in found) else 0
 
 
@@ -230,8 +231,8 @@ class Comparer:
         old, new = a[i1:i2], b[j1:j2]
         if _letters(old) == _letters(new):
             if "".join(old).lower() == "".join(new).lower() and [t.lower() for t in old] != [t.lower() for t in new]:
-                return "spacing"
-            return "case" if "".join(old).lower() == "".join(new).lower() else "punctuation or spacing"
+                return _("spacing")
+            return _("case") if "".join(old).lower() == "".join(new).lower() else "punctuation or spacing"
         if any(ch.isdigit() for ch in _letters(old) + _letters(new)) and \
                 re.sub(r"\D", "", _letters(old)) != re.sub(r"\D", "", _letters(new)):
             return None  # a number is never a typo
@@ -240,13 +241,13 @@ class Comparer:
         if 0 < len(ow) <= 3 and 0 < len(nw) <= 3:
             ratio = difflib.SequenceMatcher(None, _letters(old), _letters(new)).ratio()
             if ratio >= 0.75 and self._misspelt(ow):
-                return "spelling"
+                return _("spelling")
         if any(s <= j1 and j2 <= e and (j1 < j2 or s < j1 < e) for s, e in spans):
-            return "computed text"
+            return _("computed text")
         ctx = a[max(i1 - 1, 0):i2 + 1]
         num = self.errata.explains(ctx, new)
         if num:
-            return f"ERRATA #{num}"
+            return _("ERRATA #{num}").format(num=num)
         return None
 
 
@@ -585,7 +586,8 @@ class _Importer:
             if p.rec is not None and not p.shared:
                 twin = next((u for u in g.units if u is not p.rec and similarity(p.rec.text, u.text) >= 0.9), None)
                 if twin is not None:
-                    self.ev("repeated", p.rec.where, "", _("repeats the item before it; left out") + f": {_short(p.rec.text)}")
+                    self.ev("repeated", p.rec.where, "", _("repeats {where}; left out").format(where=f"¶{twin.n}")
+                            + f": {_short(p.rec.text)}")
                     continue
                 nxt = next((q.shared[0] for q in pairs[k + 1:] if q.shared and q.rec is not None), None)
                 nid = self.add(p.rec, prev_shared, nxt, c)
@@ -946,15 +948,6 @@ def _short(text: str, n: int = 70) -> str:
     return t if len(t) <= n else t[: n - 1] + "…"
 
 
-def _(msg: str) -> str:
-    """Translation hook: replaced by zi_docgen.i18n once it is there."""
-    try:
-        from ..i18n import _ as translate  # type: ignore[attr-defined]
-    except ImportError:
-        return msg
-    return translate(msg)
-
-
 def import_docx(paths: list[Path], *, satker: str, year: int | None, data: Path) -> ImportResult:
     """Read the hand-typed decree (one or two .docx) and work out the office's data for the year."""
     from ..load.dataset import load_dataset
@@ -1143,9 +1136,9 @@ def write_result(res: ImportResult, data: Path) -> list[Path]:
 # ---------------------------------------------------------------- the report
 
 KIND_NAMES = {
-    "matched": "matched", "fixed": "typo (not patched)", "replaced": "replaced", "added": "added",
-    "removed": "removed", "unrecognised": "not recognised", "merged": "merged", "repeated": "repeated",
-    "set": "set", "info": "note", "spelling": "spelling",
+    "matched": N_("matched"), "fixed": N_("typo (not patched)"), "replaced": N_("replaced"), "added": N_("added"),
+    "removed": N_("removed"), "unrecognised": N_("not recognised"), "merged": N_("merged"),
+    "repeated": N_("repeated"), "set": N_("set"), "info": N_("note"), "spelling": N_("spelling"),
 }
 ORDER = ("replaced", "added", "removed", "set", "unrecognised", "merged", "repeated", "fixed", "spelling", "info")
 
