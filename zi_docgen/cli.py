@@ -153,7 +153,7 @@ def diff(
     templates: Path = TEMPLATES,
 ) -> None:
     """Compare two years, or two .docx files. Exit 0 identical, 1 different, 2 trouble."""
-    from .compare.diffing import run_diff
+    from .workflows.diff import run_diff
 
     code = run_diff(old, new, data=data, satker=satker, fmt=fmt.value, redline=redline, templates=templates,
                     console=out)

@@ -66,3 +66,7 @@ class TemplateProblem(ZiError):
 
 class OutputError(ZiError):
     """The output cannot be written (path is a file, no permission, disk full)."""
+
+
+class DocxError(ZiError):
+    """A .docx given to the tool cannot be read: missing, a folder, not a package, or too large."""

@@ -191,7 +191,7 @@ def _keputusan_rules(decree: Decree, out: _Out) -> None:
     k = keputusan_context(decree)
     lam = lampiran_context(decree)
     expected = f"{k['heading']} TENTANG {k['title_upper']}."
-    if " ".join(k["menetapkan"].plain.split()) != " ".join(expected.split()):
+    if " ".join(to_plain(decree.menetapkan).split()) != " ".join(expected.split()):
         out.add(decree.srcs.get("title"), "error", "menetapkan", "Menetapkan differs from the heading and title",
                 expected)
     header = ["LAMPIRAN", k["heading"], f"NOMOR {k['number']} TAHUN {k['year']}", f"TENTANG {k['title_upper']}"]
