@@ -244,7 +244,7 @@ def diff(
     redline: Optional[Path] = typer.Option(None, "--redline", help=_("Also write NEW with Word tracked changes against OLD. For two years: FILE.docx (Keputusan) and FILE-lampiran.docx (Lampiran).")),
     templates: Path = TEMPLATES,
 ) -> None:
-    from .compare.diffing import run_diff
+    from .workflows.diff import run_diff
 
     code = run_diff(old, new, data=data, satker=satker, fmt=fmt.value, redline=redline, templates=templates,
                     console=out)
