@@ -68,5 +68,24 @@ class OutputError(ZiError):
     """The output cannot be written (path is a file, no permission, disk full)."""
 
 
+class DocxError(ZiError):
+    """A .docx given to the tool cannot be read: missing, a folder, not a package, or too large."""
+
+
+class EditRefused(ZiError):
+    """An edit of the data folder was refused; nothing was written."""
+
+
+class StaleEdit(EditRefused):
+    """An edit was based on an older version of the item than the one on disk."""
+
+    def __init__(self, message: str, src: Src | None = None, hint: str | None = None, current: str = ""):
+        super().__init__(message, src, hint)
+        self.current = current
+
+    def __reduce__(self):
+        return (self.__class__, (self.message, self.src, self.hint, self.current))
+
+
 class BuildInterrupted(ZiError):
     """Ctrl-C during a build; the message says whether the output folder changed."""

@@ -34,6 +34,11 @@ class Node(BaseModel):
         if isinstance(data, LocDict) and isinstance(obj, Node):
             obj._src = data.src
             obj._key_src = dict(data.key_src)
+            # A mapping inside a node (a target row's months) keeps its keys' places too,
+            # as "field.key", so that a finding can point at one month's cell.
+            for key, value in data.items():
+                if isinstance(value, LocDict):
+                    obj._key_src.update({f"{key}.{k}": s for k, s in value.key_src.items()})
         return obj
 
     @property
@@ -131,6 +136,7 @@ class Regulation(Node):
     amended_by: list[Id] = []
     amendments: int | None = None    # total number of amendments, when not all are listed
     per_office: Literal["team_decree"] | None = None  # number/date come from the office's year file
+    unverified: bool = False         # added by `zi-docgen import` from a typed citation: check it, then drop this
 
     @model_validator(mode="after")
     def _shape(self):
