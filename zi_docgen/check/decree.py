@@ -2,21 +2,19 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import functools
 import re
 from dataclasses import dataclass
 from typing import Iterator
 
 from ..resolve import citations, labels
-from ..errors import Src
+from ..errors import Src, closest
 from ..load.dataset import DataSet, build_common
 from ..resolve.markup import to_plain
 from ..load.model import MONTHS, Regulation
 from ..resolve.decree import Decree, RItem
 from . import textrules as tr
 from .findings import Finding
-from ..load.source import file_lines, locate
 from .tables import AREA_ALIASES, AREA_OUTDATED, AREAS_90_2021, RAHMAT
 
 
@@ -31,21 +29,14 @@ class Unit:
     compare: bool = False  # taking part in the duplicate-paragraph rule
 
 
-def _term_src(src: Src | None) -> Src | None:
-    """A term is written on the line(s) above its text: `term: …` then `text: …`."""
-    lines = file_lines(src.file) if src and src.line else None
-    if lines:
-        for i in range(src.line - 1, max(-1, src.line - 8), -1):
-            m = re.match(r"^(\s*(?:-\s+)?term:\s*)\S", lines[i])
-            if m:
-                return Src(src.file, i + 1, len(m.group(1)) + 1)
-    return src
+def _at(src: Src | None, text: str, offset: int) -> Src | None:
+    return src.at(text, offset) if src else None
 
 
 def _items(items: tuple[RItem, ...], addr: str, compare: bool) -> Iterator[Unit]:
     for it in items:
         if it.term:
-            yield Unit(f"{addr}/{it.id}/term", it.term, _term_src(it.src), "lampiran")
+            yield Unit(f"{addr}/{it.id}/term", it.term, it.term_src, "lampiran")
         if it.text:
             yield Unit(f"{addr}/{it.id}", it.text, it.src, "lampiran", compare)
         yield from _items(it.items, f"{addr}/{it.id}", compare)
@@ -101,7 +92,7 @@ class _Out:
         self.findings.append(Finding(src, severity, rule, message, suggestion, self.office))
 
     def hit(self, unit: Unit, h: tr.Hit) -> None:
-        self.add(locate(unit.src, unit.text, h.start), h.severity, h.rule, h.message, h.suggestion)
+        self.add(_at(unit.src, unit.text, h.start), h.severity, h.rule, h.message, h.suggestion)
 
 
 def check_decree(decree: Decree, ds: DataSet) -> list[Finding]:
@@ -165,7 +156,7 @@ def _keputusan_rules(decree: Decree, out: _Out) -> None:
         last = decree.menimbang[-1]
         mt = re.search(r"perlu\s+menetapkan\s+Keputusan\s+.+?\s+tentang\s+(.+?);?\s*$", to_plain(last.text), re.S)
         if mt and " ".join(mt.group(1).split()) != " ".join(title.split()):
-            out.add(locate(last.src, last.text, last.text.find(mt.group(1)) if mt.group(1) in last.text else 0),
+            out.add(_at(last.src, last.text, last.text.find(mt.group(1)) if mt.group(1) in last.text else 0),
                     "error", "decree-title", "the last Menimbang names the decree differently from its title",
                     "write {{ decree.title }}")
     if not decree.menimbang:
@@ -177,12 +168,12 @@ def _keputusan_rules(decree: Decree, out: _Out) -> None:
             out.add(d.src, "error", "diktum-label", f"diktum '{d.label}' is number {i + 1}", labels.diktum(i + 1))
         text = to_plain(d.text)
         if text.startswith("Menetapkan ") and " ".join(title.split()) not in " ".join(text.split()):
-            out.add(locate(d.src, d.text, 0), "error", "decree-title", "this diktum establishes something other than the decree's title",
+            out.add(_at(d.src, d.text, 0), "error", "decree-title", "this diktum establishes something other than the decree's title",
                     "write Menetapkan {{ decree.title }} …")
     if decree.diktum:
         last = decree.diktum[-1]
         if not re.search(r"mulai\s+berlaku\s+pada\s+tanggal\s+ditetapkan", to_plain(last.text)):
-            out.add(locate(last.src, last.text, 0), "error", "diktum-berlaku",
+            out.add(_at(last.src, last.text, 0), "error", "diktum-berlaku",
                     f"the last diktum ({last.label}) does not say 'mulai berlaku pada tanggal ditetapkan'",
                     "Keputusan ini mulai berlaku pada tanggal ditetapkan.")
     else:
@@ -212,7 +203,7 @@ def _keputusan_rules(decree: Decree, out: _Out) -> None:
                             (decree.cover[-1] if decree.cover else "", decree.srcs.get("cover"), "cover")):
         m = re.search(r"\bTahun\s+(\d{4})\s*$", text, re.I)
         if m and int(m.group(1)) != decree.year:
-            out.add(locate(src, text, m.start(1)) if what != "cover" else src, "error", "title-year",
+            out.add(_at(src, text, m.start(1)) if what != "cover" else src, "error", "title-year",
                     f"the {what} says {m.group(1)}, the decree is for {decree.year}", "Tahun {{ year }}")
         elif m and decree.date and int(m.group(1)) != decree.date.year:
             out.add(decree.srcs.get("date"), "error", "title-year",
@@ -349,9 +340,9 @@ def _consistency_rules(decree: Decree, ds: DataSet, us: list[Unit], out: _Out) -
         if name in AREA_OUTDATED:
             out.add(src, "warning", "area-name", f"'{a.name}' is an outdated name of the area", AREA_OUTDATED[name])
         else:
-            close = difflib.get_close_matches(name, AREAS_90_2021, n=1, cutoff=0.5)
+            close = closest(name, AREAS_90_2021, cutoff=0.5)
             out.add(src, "warning", "area-name", f"'{a.name}' is not one of the six areas of PermenPANRB 90/2021",
-                    close[0] if close else None)
+                    close)
     official = [n for n in names if n in AREAS_90_2021]
     if official != sorted(official, key=AREAS_90_2021.index):
         first = next(a for a, n in zip(pengungkit, names) if n in AREAS_90_2021 and
@@ -388,15 +379,15 @@ def _consistency_rules(decree: Decree, ds: DataSet, us: list[Unit], out: _Out) -
             out.add(gsrc, "error", "area-consistency", f"target group '{g.name}' vs area '{decree.areas[idx].name}'")
         rows = {r.id: r for r in gm.rows} if gm is not None else {}
         for r in g.rows:
-            msrc = rows[r.id].src_of("months") if r.id in rows else r.src
+            row_model = rows.get(r.id)
             prev = None
             for mon, v in zip(MONTHS, r.values):
                 if v is None:
                     continue
                 if not 0 <= v <= 100:
-                    out.add(_month_src(msrc, mon), "error", "target-range", f"'{r.label}': {mon} {v}% is outside 0–100%")
+                    out.add(row_model.src_of("months", mon) if row_model else r.src, "error", "target-range", f"'{r.label}': {mon} {v}% is outside 0–100%")
                 if r.cumulative and prev is not None and v < prev[1]:
-                    out.add(_month_src(msrc, mon), "error", "target-cumulative",
+                    out.add(row_model.src_of("months", mon) if row_model else r.src, "error", "target-cumulative",
                             f"'{r.label}' is cumulative but goes down from {prev[1]}% ({prev[0]}) to {v}% ({mon})",
                             f"≥ {prev[1]}")
                 prev = (mon, v)
@@ -412,17 +403,6 @@ def _consistency_rules(decree: Decree, ds: DataSet, us: list[Unit], out: _Out) -
         if u.compare:  # paragraphs and list items of the Lampiran (not titles, terms, citations, table)
             for h in tr.end_punctuation(u.text, "this paragraph" if "/" not in u.addr.split("/", 3)[-1] else "this item"):
                 out.hit(u, h)
-
-
-def _month_src(src: Src | None, mon: str) -> Src | None:
-    lines = file_lines(src.file) if src and src.line else None
-    if not lines:
-        return src
-    for i in range(src.line - 1, min(len(lines), src.line + 14)):
-        m = re.search(rf"(?<![\w-]){mon}\s*:", lines[i])
-        if m:
-            return Src(src.file, i + 1, m.start() + 1)
-    return src
 
 
 _INTRO = re.compile(r"(?:Rencana\s+aksi|Kegiatan)\s+dalam\s+(?:komponen\s+)?(.+?)\s+(?:ini\s+)?adalah\s*:?\s*$",
@@ -461,7 +441,7 @@ def _area_intros(decree: Decree, out: _Out) -> None:
                     found = area_intro_mismatch(to_plain(b.text), area.name, [n for n in names if n != area.name])
                     if found:
                         off, named, other = found
-                        out.add(locate(b.src, b.text, off), "error", "area-intro",
+                        out.add(_at(b.src, b.text, off), "error", "area-intro",
                                 f"the intro of '{area.name}' speaks of '{named}' (area '{other}'): copied?",
                                 area.name.lower())
 
@@ -477,7 +457,7 @@ def _duplicates(us: list[Unit], out: _Out) -> None:
             continue
         if key in seen:
             first = seen[key]
-            out.add(locate(u.src, u.text, 0), "error", "duplicate", f"the same text as {first.addr} ({first.src})",
+            out.add(_at(u.src, u.text, 0), "error", "duplicate", f"the same text as {first.addr} ({first.src})",
                     "remove one")
             flagged.add(u.addr)
         else:
@@ -488,7 +468,7 @@ def _duplicates(us: list[Unit], out: _Out) -> None:
             continue
         key = tr.normalise(re.sub(r"\([^)]*\)", "", to_plain(u.text)))
         if key in terms and u.addr[:-len("/term")] not in flagged:
-            out.add(locate(u.src, u.text, 0), "error", "duplicate",
+            out.add(_at(u.src, u.text, 0), "error", "duplicate",
                     f"'{to_plain(u.text)}' is defined twice (also {terms[key].src})", "remove one")
         else:
             terms[key] = u

@@ -12,7 +12,6 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, model_validator
 
 from ..errors import Src
-from .yamlsrc import LocDict
 
 # Ids are stable names, not positions: lowercase words joined by "-".  The same
 # pattern keeps office ids safe to use as folder names (no "/", "..", spaces).
@@ -26,22 +25,37 @@ class Node(BaseModel):
 
     _src: Src | None = PrivateAttr(default=None)
     _key_src: dict[str, Src] = PrivateAttr(default_factory=dict)
+    _sub_src: dict[str, Any] = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="wrap")
     @classmethod
     def _remember_source(cls, data: Any, handler):
+        # The loader's dicts and lists carry their positions (src, key_src, item_src);
+        # read them by name, so that the model does not depend on the parser.
         obj = handler(data)
-        if isinstance(data, LocDict) and isinstance(obj, Node):
-            obj._src = data.src
-            obj._key_src = dict(data.key_src)
+        key_src = getattr(data, "key_src", None)
+        if isinstance(obj, Node) and isinstance(key_src, dict):
+            obj._src = getattr(data, "src", None)
+            obj._key_src = dict(key_src)
+            for k, v in data.items():
+                inner = getattr(v, "key_pos", None) or getattr(v, "item_src", None)
+                if inner:
+                    obj._sub_src[k] = inner
         return obj
 
     @property
     def src(self) -> Src | None:
         return self._src
 
-    def src_of(self, field: str) -> Src | None:
-        """Where the value of `field` was written (falls back to the item itself)."""
+    def src_of(self, field: str, key: str | int | None = None) -> Src | None:
+        """Where the value of `field` was written (falls back to the item itself);
+        with `key`, where that entry of a mapping field (its key) or item of a list field was written."""
+        if key is not None:
+            inner = self._sub_src.get(field)
+            if isinstance(inner, dict) and key in inner:
+                return inner[key]
+            if isinstance(inner, list) and isinstance(key, int) and 0 <= key < len(inner):
+                return inner[key]
         return self._key_src.get(field, self._src)
 
 

@@ -13,7 +13,7 @@ from typing import Any, Iterator
 
 from . import citations, labels
 from .dates import long_date
-from ..errors import DataError, Src
+from ..errors import DataError, Src, did_you_mean
 from ..load.dataset import DataSet, build_common
 from ..load.model import (Area, Block, Chapter, ListItem, Numbering, Office, OfficeYear, Placeholder, Regulation,
                     TargetGroup, MONTHS)
@@ -28,6 +28,7 @@ class RItem:
     src: Src | None = None
     term: str = ""
     items: tuple["RItem", ...] = ()
+    term_src: Src | None = None    # where the term was written (src is the text's)
 
     @property
     def full_text(self) -> str:
@@ -321,10 +322,8 @@ def _legal_bases(r: _Resolver, ids: list[str], raw_list: Any, what: str) -> tupl
             raise DataError(f"'{rid}' is listed twice in {what}", src, "remove one of them")
         seen[rid] = src
         if rid not in regs:
-            import difflib
-            close = difflib.get_close_matches(rid, list(regs), n=1)
             raise DataError(f"unknown regulation '{rid}' in {what}", src,
-                            f"did you mean '{close[0]}'?" if close else "add it to data/regulations.yaml")
+                            did_you_mean(rid, regs) or "add it to data/regulations.yaml")
         cited.append(_cited(r, rid, regs[rid]))
     cited.sort(key=citations.Cited.sort_key)
     out = []
@@ -410,7 +409,7 @@ class _LampiranCtx:
                 subs = self.items(it.items, it.numbering, depth + 1)
             out.append(RItem(it.id, labels.item_label(numbering, i + 1), self.r.text(it.text, it.src_of("text")),
                              it.src_of("text"), term=self.r.text(it.term, it.src_of("term")) if it.term else "",
-                             items=subs))
+                             items=subs, term_src=it.src_of("term") if it.term else None))
         return tuple(out)
 
 
@@ -420,10 +419,8 @@ def _targets(r: _Resolver, groups: list[TargetGroup], areas: list[Area]) -> tupl
     seen: set[str] = set()
     for g in groups:
         if g.area not in by_id:
-            import difflib
-            close = difflib.get_close_matches(g.area, list(by_id), n=1)
             raise DataError(f"target group for unknown area '{g.area}'", g.src_of("area"),
-                            f"did you mean '{close[0]}'?" if close else "use an area id from common/lampiran.yaml")
+                            did_you_mean(g.area, by_id) or "use an area id from common/lampiran.yaml")
         if g.area in seen:
             raise DataError(f"area '{g.area}' has two target groups", g.src_of("area"), "merge their rows")
         seen.add(g.area)
