@@ -12,11 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-try:  # the gettext catalogs arrive with zi_docgen/i18n.py (issue 11)
-    from .i18n import _
-except ImportError:  # pragma: no cover - only until i18n.py lands
-    def _(message: str) -> str:
-        return message
+from .i18n import _
 
 
 @dataclass(frozen=True, order=True)
@@ -208,3 +204,18 @@ def unknown_year(year: object, years: Sequence[int], where: Src | None) -> DataE
     known = ", ".join(map(str, years)) or _("none")
     return DataError(_("unknown year {year}").format(year=year), where,
                      _("years in the data folder: {years}").format(years=known))
+
+
+class EditRefused(ZiError):
+    """An edit of the data folder was refused; nothing was written."""
+
+
+class StaleEdit(EditRefused):
+    """An edit was based on an older version of the item than the one on disk."""
+
+    def __init__(self, message: str, src: Src | None = None, hint: str | None = None, current: str = ""):
+        super().__init__(message, src, hint)
+        self.current = current
+
+    def __reduce__(self):
+        return (self.__class__, (self.message, self.src, self.hint, self.current))

@@ -25,7 +25,6 @@ class Node(BaseModel):
 
     _src: Src | None = PrivateAttr(default=None)
     _key_src: dict[str, Src] = PrivateAttr(default_factory=dict)
-    _sub_src: dict[str, Any] = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="wrap")
     @classmethod
@@ -37,25 +36,21 @@ class Node(BaseModel):
         if isinstance(obj, Node) and isinstance(key_src, dict):
             obj._src = getattr(data, "src", None)
             obj._key_src = dict(key_src)
-            for k, v in data.items():
-                inner = getattr(v, "key_pos", None) or getattr(v, "item_src", None)
-                if inner:
-                    obj._sub_src[k] = inner
+            # A mapping inside a node (a target row's months) keeps its keys' places too,
+            # as "field.key", so that a finding can point at one month's cell.
+            for key, value in data.items():
+                inner = getattr(value, "key_src", None)
+                if isinstance(inner, dict):
+                    obj._key_src.update({f"{key}.{k}": s for k, s in inner.items()})
         return obj
 
     @property
     def src(self) -> Src | None:
         return self._src
 
-    def src_of(self, field: str, key: str | int | None = None) -> Src | None:
+    def src_of(self, field: str) -> Src | None:
         """Where the value of `field` was written (falls back to the item itself);
-        with `key`, where that entry of a mapping field (its key) or item of a list field was written."""
-        if key is not None:
-            inner = self._sub_src.get(field)
-            if isinstance(inner, dict) and key in inner:
-                return inner[key]
-            if isinstance(inner, list) and isinstance(key, int) and 0 <= key < len(inner):
-                return inner[key]
+        "field.key" for an entry of a mapping field."""
         return self._key_src.get(field, self._src)
 
 
