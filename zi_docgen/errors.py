@@ -206,6 +206,10 @@ def unknown_year(year: object, years: Sequence[int], where: Src | None) -> DataE
                      _("years in the data folder: {years}").format(years=known))
 
 
+class DocxError(ZiError):
+    """A .docx given to the tool cannot be read: missing, a folder, not a package, or too large."""
+
+
 class EditRefused(ZiError):
     """An edit of the data folder was refused; nothing was written."""
 
