@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .i18n import _
+
 
 @dataclass(frozen=True, order=True)
 class Src:
@@ -53,7 +55,7 @@ class ZiError(Exception):
     def __str__(self) -> str:
         where = f"{self.src}: " if self.src else ""
         hint = f" ({self.hint})" if self.hint else ""
-        return f"{where}error: {self.message}{hint}"
+        return f"{where}{_('error')}: {self.message}{hint}"
 
 
 class DataError(ZiError):
