@@ -256,7 +256,7 @@ def diff(
     redline: Optional[Path] = typer.Option(None, "--redline", help=_("Also write NEW with Word tracked changes against OLD. For two years: FILE.docx (Keputusan) and FILE-lampiran.docx (Lampiran).")),
     templates: Optional[Path] = TEMPLATES,
 ) -> None:
-    from .compare.diffing import run_diff
+    from .workflows.diff import run_diff
     from .workflows.workspace import templates_dir
 
     code = run_diff(old, new, data=data, satker=satker, fmt=fmt.value, redline=redline, templates=templates_dir(templates),

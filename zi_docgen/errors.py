@@ -70,6 +70,10 @@ class OutputError(ZiError):
     """The output cannot be written (path is a file, no permission, disk full)."""
 
 
+class DocxError(ZiError):
+    """A .docx given to the tool cannot be read: missing, a folder, not a package, or too large."""
+
+
 class EditRefused(ZiError):
     """An edit of the data folder was refused; nothing was written."""
 
