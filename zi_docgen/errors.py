@@ -14,6 +14,8 @@ from typing import Any, Iterable, Sequence
 
 from .i18n import _
 
+from .i18n import _
+
 
 @dataclass(frozen=True, order=True)
 class Src:
