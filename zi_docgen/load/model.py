@@ -136,6 +136,7 @@ class Regulation(Node):
     amended_by: list[Id] = []
     amendments: int | None = None    # total number of amendments, when not all are listed
     per_office: Literal["team_decree"] | None = None  # number/date come from the office's year file
+    unverified: bool = False         # added by `zi-docgen import` from a typed citation: check it, then drop this
 
     @model_validator(mode="after")
     def _shape(self):
