@@ -5,13 +5,19 @@ and exit with status 2; --debug shows the traceback instead.
 """
 from __future__ import annotations
 
+import os
 import sys
 from enum import Enum
 from pathlib import Path
 from typing import List, Optional
 
-import typer
-from rich.console import Console
+# Start-up time: pydantic scans every installed package's entry points for plugins
+# when the first model is built (~0.1 s); the data models use none. A user's own
+# setting wins.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+
+import typer  # noqa: E402
+from rich.console import Console  # noqa: E402
 
 from . import i18n
 from .errors import ZiError
@@ -52,7 +58,11 @@ _apply_lang(_take_lang(sys.argv[1:])[1])
 
 
 def _localize_typer() -> None:
-    """Typer's own help headings are module constants read at display time; translate those that exist."""
+    """Typer's own help headings are module constants read at display time; translate those that exist.
+
+    Importing typer.rich_utils costs a third of the CLI's start-up (Markdown, Pygments),
+    so it is done only when help may be shown (see main); Typer imports it lazily too.
+    """
     try:
         from typer import rich_utils
     except ImportError:  # a Typer without Rich help: its headings stay English
@@ -63,8 +73,6 @@ def _localize_typer() -> None:
         if isinstance(getattr(rich_utils, name, None), str):
             setattr(rich_utils, name, text)
 
-
-_localize_typer()
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False,
                   context_settings={"help_option_names": ["-h", "--help"]},
@@ -145,13 +153,14 @@ def build(
     satker: Optional[List[str]] = SATKER,
     all_: bool = ALL,
     out_dir: Path = typer.Option(Path("output"), "--out", parser=_parse_folder, help=_("Output folder.")),
-    templates: Path = TEMPLATES,
+    templates: Optional[Path] = TEMPLATES,
     jobs: Optional[int] = typer.Option(None, "--jobs", min=1, help=_("Worker processes (default: all cores).")),
     final: bool = typer.Option(False, "--final", help=_("Refuse while any placeholder remains.")),
     draft: bool = typer.Option(False, "--draft", help=_("Build even with check errors; every page is marked DRAFT.")),
     pdf: bool = typer.Option(False, "--pdf", help=_("Also make PDFs with LibreOffice.")),
 ) -> None:
     from .workflows.build import build as run_build
+    from .workflows.workspace import templates_dir
 
     show = sys.stderr.isatty()
     progress = None
@@ -173,7 +182,7 @@ def build(
             progress.advance(task)
 
     try:
-        result = run_build(data, out_dir, templates, year=year, satkers=_offices(satker, all_), jobs=jobs,
+        result = run_build(data, out_dir, templates_dir(templates), year=year, satkers=_offices(satker, all_), jobs=jobs,
                            final=final, draft=draft, pdf=pdf, on_start=on_start, on_done=on_done,
                            on_note=lambda msg: err.print(msg, markup=False))
     finally:
@@ -199,6 +208,17 @@ def build(
                                     "{k} satker are DRAFT (placeholders or --draft): run 'zi-docgen check' to see why",
                                     len(drafts)).format(k=len(drafts))
     out.print(msg)
+
+
+@app.command(help=_("Create a working folder with the current data, the templates and an output/ folder."))
+def init(folder: Path = typer.Argument(..., help=_("The new working folder, e.g. zi-kerja."))) -> None:
+    from .errors import display_path
+    from .workflows.workspace import init_workspace
+
+    for path in init_workspace(folder):
+        out.print(_("created {path}").format(path=display_path(path)), markup=False)
+    out.print(_("Next: cd {folder}, edit the YAML files in data/, then run 'zi-docgen check' and "
+                "'zi-docgen build'.").format(folder=display_path(folder)), markup=False)
 
 
 @app.command(help=_("List the satker registry."))
@@ -270,11 +290,12 @@ def diff(
     satker: Optional[str] = typer.Option(None, "--satker", help=_("Satker to compare (default: the first in the registry).")),
     fmt: DiffFormat = typer.Option(DiffFormat.text, "--format", help=_("text, html or json.")),
     redline: Optional[Path] = typer.Option(None, "--redline", help=_("Also write NEW with Word tracked changes against OLD. For two years: FILE.docx (Keputusan) and FILE-lampiran.docx (Lampiran).")),
-    templates: Path = TEMPLATES,
+    templates: Optional[Path] = TEMPLATES,
 ) -> None:
     from .workflows.diff import run_diff
+    from .workflows.workspace import templates_dir
 
-    code = run_diff(old, new, data=data, satker=satker, fmt=fmt.value, redline=redline, templates=templates,
+    code = run_diff(old, new, data=data, satker=satker, fmt=fmt.value, redline=redline, templates=templates_dir(templates),
                     console=out)
     raise typer.Exit(code)
 
@@ -293,10 +314,20 @@ def preview(
         out.print(str(p))
 
 
+def _may_show_help(argv: list[str]) -> bool:
+    """Help is printed for -h/--help, a bare `zi-docgen`, or a first word that is not a command."""
+    if any(a in ("-h", "--help") for a in argv):
+        return True
+    words = [a for a in argv if not a.startswith("-")]
+    commands = {c.name or c.callback.__name__.replace("_", "-") for c in app.registered_commands}
+    return not words or words[0] not in commands
+
+
 def main(argv: list[str] | None = None) -> None:
     argv, lang = _take_lang(list(sys.argv[1:] if argv is None else argv))
     if lang is not None:
         _apply_lang(lang)
+    if _may_show_help(argv):
         _localize_typer()
     debug = "--debug" in argv
     try:
@@ -310,10 +341,8 @@ def main(argv: list[str] | None = None) -> None:
     except ZiError as exc:
         if debug:
             raise
-        from .workflows.build import BuildRefused
-
         err.print(str(exc), markup=False)
-        sys.exit(1 if isinstance(exc, BuildRefused) else 2)
+        sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         if debug:
             raise

@@ -21,15 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
-from ..errors import BuildInterrupted, DataError, OutputError, Src, ZiError, display_path
+from ..errors import BuildInterrupted, BuildRefused, OutputError, PdfError, Src, ZiError, display_path
 from ..load.dataset import DataSet, load_dataset
 from ..publish.transaction import ManifestEntry, Publication
 from ..render.renderer import TEMPLATE_NAMES, Renderer
 from ..resolve.decree import PlaceholderUse, resolve
-
-
-class BuildRefused(ZiError):
-    """The build would produce something the user asked not to get (exit status 1)."""
 
 
 @dataclass
@@ -297,11 +293,7 @@ def build(data_dir: Path, out_dir: Path, templates_dir: Path, *, year: int | Non
     note = on_note or (lambda msg: print(msg, file=sys.stderr, flush=True))
     data_dir = Path(data_dir)
     ds = dataset or load_dataset(data_dir)
-    if year is None:
-        year = ds.latest_year
-    if isinstance(year, bool) or not isinstance(year, int) or year not in ds.years:
-        known = ", ".join(map(str, ds.years)) or "none"
-        raise DataError(f"unknown year {year}", Src.of(data_dir), f"years in the data folder: {known}")
+    year = ds.require_year(year)
     offices = select_offices(ds, satkers)
     ds.year(year)  # a broken year file fails here, before any worker starts
     year_dir = Path(os.path.abspath(out_dir)) / str(year)
@@ -355,7 +347,7 @@ def build(data_dir: Path, out_dir: Path, templates_dir: Path, *, year: int | Non
 
 def _publish_pdfs(pub: Publication, entries: list[ManifestEntry], workers: int, authors: dict[str, str],
                   year: int) -> list[ManifestEntry]:
-    from ..publish.pdf import PdfError, convert_to_pdf, finish_pdf
+    from ..publish.pdf import convert_to_pdf, finish_pdf
 
     docx = [e for e in entries if e.file.endswith(".docx")]
     try:
@@ -369,6 +361,7 @@ def _publish_pdfs(pub: Publication, entries: list[ManifestEntry], workers: int, 
             rel = e.file[: -len(".docx")] + ".pdf"
             out.append(ManifestEntry(e.office, f"{e.document}.pdf", rel, pub.adopt(rel), e.status, e.placeholders))
     except PdfError as exc:
-        raise OutputError(str(exc), Src.of(pub.year_dir),
-                          f"nothing was changed in {display_path(pub.year_dir)}") from None
+        hint = f"{exc.hint}; " if exc.hint else ""
+        raise OutputError(exc.message, Src.of(pub.year_dir),
+                          f"{hint}nothing was changed in {display_path(pub.year_dir)}") from None
     return out

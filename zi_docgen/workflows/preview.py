@@ -17,7 +17,8 @@ import tempfile
 from pathlib import Path
 
 from ..errors import OutputError, Src, display_path
-from ..publish.pdf import PdfError, convert_to_pdf
+from ..errors import PdfError
+from ..publish.pdf import convert_to_pdf
 from ..publish.pdf import preview as render_pages
 
 RECORD = ".zi-docgen-preview.json"
@@ -79,7 +80,7 @@ def preview_document(document: Path, out_dir: Path | None = None, *, dpi: int = 
                 pdf = document
             pages = render_pages(pdf, work / "pages", dpi=dpi)
         except PdfError as exc:
-            raise OutputError(str(exc), Src.of(document)) from None
+            raise OutputError(exc.message, Src.of(document), exc.hint) from None
 
         mine = _record(folder) if folder.is_dir() else {}
         names = [p.name for p in pages]
