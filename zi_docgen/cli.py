@@ -270,9 +270,9 @@ def preview(
     out_dir: Path = typer.Option(None, "--out", help=_("Folder for the PNG pages (default: beside the file).")),
     dpi: int = typer.Option(60, "--dpi", min=20, max=600, help=_("Resolution of the PNG pages.")),
 ) -> None:
-    from .publish.pdf import PdfError, convert_to_pdf, preview as run_preview
+    from .publish.pdf import convert_to_pdf, preview as run_preview
 
-    from .errors import OutputError, Src
+    from .errors import OutputError, PdfError, Src
 
     if not document.exists():
         raise OutputError(_("file not found"), Src.of(document))
@@ -280,7 +280,7 @@ def preview(
         pdf = document if document.suffix.lower() == ".pdf" else convert_to_pdf([document])[0]
         pages = run_preview(pdf, out_dir or document.parent, dpi=dpi)
     except PdfError as exc:
-        raise OutputError(str(exc), Src.of(document)) from None
+        raise OutputError(exc.message, Src.of(document), exc.hint) from None
     for p in pages:
         out.print(str(p))
 
@@ -302,10 +302,8 @@ def main(argv: list[str] | None = None) -> None:
     except ZiError as exc:
         if debug:
             raise
-        from .workflows.build import BuildRefused
-
         err.print(str(exc), markup=False)
-        sys.exit(1 if isinstance(exc, BuildRefused) else 2)
+        sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         if debug:
             raise
