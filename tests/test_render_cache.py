@@ -35,6 +35,7 @@ def decrees():
 def test_each_template_is_read_and_each_part_compiled_once(decrees, monkeypatch):
     import jinja2
 
+    monkeypatch.setenv("ZI_DOCGEN_CACHE_DIR", "")   # no bytecode cache: every compile is seen
     reads, compiles = [], []
     real_from_file = render.PackageReader.from_file
     monkeypatch.setattr(render.PackageReader, "from_file",
@@ -53,6 +54,22 @@ def test_each_template_is_read_and_each_part_compiled_once(decrees, monkeypatch)
     assert counts == [counts[0]] * len(decrees)
     assert len(set(compiles)) == len(compiles)
     assert len(reads) == len(TEMPLATE_NAMES)
+
+
+def test_a_later_process_loads_the_compiled_templates_from_the_bytecode_cache(decrees, monkeypatch, tmp_path):
+    import jinja2
+
+    monkeypatch.setenv("ZI_DOCGEN_CACHE_DIR", str(tmp_path / "cache"))
+    compiles = []
+    real_compile = jinja2.Environment.compile
+    monkeypatch.setattr(jinja2.Environment, "compile",
+                        lambda self, *a, **k: compiles.append(1) or real_compile(self, *a, **k))
+    d = decrees["prov-kalbar"]
+    first = {n: Renderer(TEMPLATES).render(d, n) for n in TEMPLATE_NAMES}
+    assert compiles and any((tmp_path / "cache").iterdir())
+    compiles.clear()
+    again = {n: Renderer(TEMPLATES).render(d, n) for n in TEMPLATE_NAMES}   # a new environment, as in a new process
+    assert compiles == [] and again == first
 
 
 def test_same_bytes_as_stock_docxtpl_on_a_freshly_opened_template(decrees):

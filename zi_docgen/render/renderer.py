@@ -25,8 +25,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import io
+import os
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,7 +41,8 @@ from docx.opc.pkgreader import PackageReader
 from docx.package import Package
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage, RichText
-from jinja2 import Environment, StrictUndefined, TemplateError, UndefinedError
+from jinja2 import (Environment, FileSystemBytecodeCache, FunctionLoader, StrictUndefined, TemplateError,
+                    UndefinedError)
 
 from ..errors import Src, TemplateProblem
 from ..ooxml.package import EntryCache, fixed_datetime, package_bytes
@@ -60,11 +64,15 @@ class _CompilingEnvironment(Environment):
     """Jinja environment that compiles each distinct template source once per process.
 
     docxtpl calls `jinja_env.from_string(xml)` for every part of every document;
-    the source of a template part is the same every time.
+    the source of a template part is the same every time. Compiling the Lampiran's
+    body is a large share of a build's start-up, so the compiled code is also kept
+    in Jinja's own bytecode cache on disk (keyed by a checksum of the source and the
+    Python version; see `_bytecode_cache`), and a later process loads it instead.
     """
 
     def __init__(self, **options):
-        super().__init__(**options)
+        self._sources: dict[str, str] = {}
+        super().__init__(loader=FunctionLoader(self._sources.get), bytecode_cache=_bytecode_cache(), **options)
         self._compiled: dict[str, Any] = {}
 
     def from_string(self, source, globals=None, template_class=None):
@@ -72,8 +80,40 @@ class _CompilingEnvironment(Environment):
             return super().from_string(source, globals, template_class)
         tmpl = self._compiled.get(source)
         if tmpl is None:
-            tmpl = self._compiled[source] = super().from_string(source)
+            if self.bytecode_cache is None:
+                tmpl = super().from_string(source)
+            else:
+                # Through the loader, so that Jinja's bytecode cache is asked first.
+                name = "zi-docgen-" + hashlib.sha256(source.encode("utf-8")).hexdigest()
+                self._sources[name] = source
+                tmpl = self.get_template(name)
+            self._compiled[source] = tmpl
         return tmpl
+
+
+def _bytecode_cache() -> FileSystemBytecodeCache | None:
+    """Jinja's bytecode cache in the user's cache folder; None where it cannot be written.
+
+    ZI_DOCGEN_CACHE_DIR overrides the folder; an empty value turns the cache off.
+    """
+    folder = os.environ.get("ZI_DOCGEN_CACHE_DIR")
+    if folder is None:
+        if sys.platform == "win32":
+            base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+        elif sys.platform == "darwin":
+            base = Path.home() / "Library" / "Caches"
+        else:
+            base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+        folder = str(base / "zi-docgen" / "jinja")
+    if not folder:
+        return None
+    try:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        if not os.access(folder, os.W_OK):
+            return None
+    except OSError:
+        return None
+    return FileSystemBytecodeCache(folder)
 
 
 class _Template(DocxTemplate):
