@@ -126,3 +126,23 @@ def test_a_tag_error_shows_when_the_template_is_loaded(tmp_path):
             dst.writestr(info, data)
     with pytest.raises(TemplateProblem, match="template error in body"):
         Renderer(tmp_path)._template("keputusan")
+
+
+def test_the_figure_is_drawn_once_and_read_back_from_the_cache(monkeypatch, tmp_path):
+    from zi_docgen.render import figure
+
+    monkeypatch.setenv("ZI_DOCGEN_CACHE_DIR", str(tmp_path / "cache"))
+    names = (("Manajemen Perubahan", "Penataan Tatalaksana"), ("Pemerintah yang Bersih dan Akuntabel",))
+    drawn = []
+    real = figure.component_model_png
+    monkeypatch.setattr(figure, "component_model_png", lambda *a: drawn.append(a) or real(*a))
+    render._figure_png.cache_clear()
+    first = render._figure_png(*names)
+    render._figure_png.cache_clear()   # as in a new process
+    assert render._figure_png(*names) == first and len(drawn) == 1
+    # A damaged cache entry is drawn again, not used.
+    (cached,) = (tmp_path / "cache" / "figures").iterdir()
+    cached.write_bytes(b"not a png")
+    render._figure_png.cache_clear()
+    assert render._figure_png(*names) == first and len(drawn) == 2
+    render._figure_png.cache_clear()

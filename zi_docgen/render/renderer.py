@@ -91,29 +91,37 @@ class _CompilingEnvironment(Environment):
         return tmpl
 
 
-def _bytecode_cache() -> FileSystemBytecodeCache | None:
-    """Jinja's bytecode cache in the user's cache folder; None where it cannot be written.
+def cache_dir(name: str) -> Path | None:
+    """A folder for `name` in the user's cache folder; None where it cannot be written.
 
+    The cache only saves start-up time: it holds nothing a build could not make again.
     ZI_DOCGEN_CACHE_DIR overrides the folder; an empty value turns the cache off.
     """
-    folder = os.environ.get("ZI_DOCGEN_CACHE_DIR")
-    if folder is None:
+    root = os.environ.get("ZI_DOCGEN_CACHE_DIR")
+    if root is None:
         if sys.platform == "win32":
             base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
         elif sys.platform == "darwin":
             base = Path.home() / "Library" / "Caches"
         else:
             base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-        folder = str(base / "zi-docgen" / "jinja")
-    if not folder:
+        root = str(base / "zi-docgen")
+    if not root:
         return None
+    folder = Path(root) / name
     try:
-        Path(folder).mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
         if not os.access(folder, os.W_OK):
             return None
     except OSError:
         return None
-    return FileSystemBytecodeCache(folder)
+    return folder
+
+
+def _bytecode_cache() -> FileSystemBytecodeCache | None:
+    """Jinja's bytecode cache in the user's cache folder (see cache_dir)."""
+    folder = cache_dir("jinja")
+    return FileSystemBytecodeCache(str(folder)) if folder is not None else None
 
 
 class _Template(DocxTemplate):
@@ -334,9 +342,32 @@ def keputusan_context(decree: Decree, tpl: DocxTemplate | None = None) -> dict:
 
 @functools.lru_cache(maxsize=32)
 def _figure_png(pengungkit: tuple[str, ...], hasil: tuple[str, ...]) -> bytes:
-    from .figure import component_model_png
+    """The component-model figure; drawing it is a large share of start-up, so a later
+    process reads it from the user's cache folder (keyed by the names and by the
+    drawing code, so a new figure.py draws again)."""
+    from . import figure
 
-    return component_model_png(pengungkit, hasil)
+    folder = cache_dir("figures")
+    path = None
+    if folder is not None:
+        code = Path(figure.__file__).read_bytes()
+        key = hashlib.sha256(repr((pengungkit, hasil)).encode("utf-8") + b"\0" + code).hexdigest()
+        path = folder / f"{key}.png"
+        try:
+            data = path.read_bytes()
+            if data.startswith(b"\x89PNG\r\n\x1a\n"):
+                return data
+        except OSError:
+            pass
+    data = figure.component_model_png(pengungkit, hasil)
+    if path is not None:
+        try:
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            tmp.write_bytes(data)
+            os.replace(tmp, path)   # whole or not at all, also with two builds at once
+        except OSError:
+            pass
+    return data
 
 
 def _figure(decree: Decree, tpl: DocxTemplate) -> InlineImage:
