@@ -174,11 +174,13 @@ def create_app(data_dir: Path, templates_dir: Path | None = None, *, multi: bool
 
     async def _csrf_ok(request: Request, session: dict) -> bool:
         token = request.headers.get("X-CSRF-Token")
-        if not token:
-            ctype = request.headers.get("content-type", "")
-            if "form" in ctype:
-                form = await request.form()
-                token = form.get("csrf")
+        if not token and request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+            # The raw body, not request.form(): Starlette replays a body read here to the
+            # endpoint, but not a consumed form stream.
+            from urllib.parse import parse_qs
+
+            body = await request.body()
+            token = (parse_qs(body.decode("utf-8", "replace")).get("csrf") or [None])[0]
         return same_token(token, session.get("csrf"))
 
     @app.exception_handler(StarletteHTTPException)
@@ -569,7 +571,7 @@ def create_app(data_dir: Path, templates_dir: Path | None = None, *, multi: bool
                 job.total = len(offices)
                 res = build(data_dir, out, templates_dir, year=year, satkers=offices, jobs=1, pdf=pdf,
                             draft=job.draft, on_done=lambda _o: setattr(job, "done", job.done + 1))
-            job.files = [(e.file, res.year_dir / e.file) for e in res.entries]
+            job.files = [(e.file, res.out_dir / e.file) for e in res.entries]
             if len(offices) > 1:
                 job.zip_path = out / f"zi-docgen-{year}.zip"
                 with zipfile.ZipFile(job.zip_path, "w", zipfile.ZIP_DEFLATED) as z:
