@@ -5,13 +5,19 @@ and exit with status 2; --debug shows the traceback instead.
 """
 from __future__ import annotations
 
+import os
 import sys
 from enum import Enum
 from pathlib import Path
 from typing import List, Optional
 
-import typer
-from rich.console import Console
+# Start-up time: pydantic scans every installed package's entry points for plugins
+# when the first model is built (~0.1 s); the data models use none. A user's own
+# setting wins.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+
+import typer  # noqa: E402
+from rich.console import Console  # noqa: E402
 
 from . import i18n
 from .errors import ZiError
@@ -52,7 +58,11 @@ _apply_lang(_take_lang(sys.argv[1:])[1])
 
 
 def _localize_typer() -> None:
-    """Typer's own help headings are module constants read at display time; translate those that exist."""
+    """Typer's own help headings are module constants read at display time; translate those that exist.
+
+    Importing typer.rich_utils costs a third of the CLI's start-up (Markdown, Pygments),
+    so it is done only when help may be shown (see main); Typer imports it lazily too.
+    """
     try:
         from typer import rich_utils
     except ImportError:  # a Typer without Rich help: its headings stay English
@@ -63,8 +73,6 @@ def _localize_typer() -> None:
         if isinstance(getattr(rich_utils, name, None), str):
             setattr(rich_utils, name, text)
 
-
-_localize_typer()
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False,
                   context_settings={"help_option_names": ["-h", "--help"]},
@@ -129,13 +137,14 @@ def build(
     satker: Optional[List[str]] = SATKER,
     all_: bool = ALL,
     out_dir: Path = typer.Option(Path("output"), "--out", help=_("Output folder.")),
-    templates: Path = TEMPLATES,
+    templates: Optional[Path] = TEMPLATES,
     jobs: Optional[int] = typer.Option(None, "--jobs", min=1, help=_("Worker processes (default: all cores).")),
     final: bool = typer.Option(False, "--final", help=_("Refuse while any placeholder remains.")),
     draft: bool = typer.Option(False, "--draft", help=_("Build even with check errors; every page is marked DRAFT.")),
     pdf: bool = typer.Option(False, "--pdf", help=_("Also make PDFs with LibreOffice.")),
 ) -> None:
     from .workflows.build import build as run_build
+    from .workflows.workspace import templates_dir
 
     show = sys.stderr.isatty()
     progress = None
@@ -157,7 +166,7 @@ def build(
             progress.advance(task)
 
     try:
-        result = run_build(data, out_dir, templates, year=year, satkers=_offices(satker, all_), jobs=jobs,
+        result = run_build(data, out_dir, templates_dir(templates), year=year, satkers=_offices(satker, all_), jobs=jobs,
                            final=final, draft=draft, pdf=pdf, on_start=on_start, on_done=on_done)
     finally:
         if progress is not None:
@@ -171,6 +180,17 @@ def build(
                                     "{k} satker are DRAFT (placeholders or --draft): run 'zi-docgen check' to see why",
                                     len(drafts)).format(k=len(drafts))
     out.print(msg)
+
+
+@app.command(help=_("Create a working folder with the current data, the templates and an output/ folder."))
+def init(folder: Path = typer.Argument(..., help=_("The new working folder, e.g. zi-kerja."))) -> None:
+    from .errors import display_path
+    from .workflows.workspace import init_workspace
+
+    for path in init_workspace(folder):
+        out.print(_("created {path}").format(path=display_path(path)), markup=False)
+    out.print(_("Next: cd {folder}, edit the YAML files in data/, then run 'zi-docgen check' and "
+                "'zi-docgen build'.").format(folder=display_path(folder)), markup=False)
 
 
 @app.command(help=_("List the satker registry."))
@@ -242,11 +262,12 @@ def diff(
     satker: Optional[str] = typer.Option(None, "--satker", help=_("Satker to compare (default: the first in the registry).")),
     fmt: DiffFormat = typer.Option(DiffFormat.text, "--format", help=_("text, html or json.")),
     redline: Optional[Path] = typer.Option(None, "--redline", help=_("Also write NEW with Word tracked changes against OLD. For two years: FILE.docx (Keputusan) and FILE-lampiran.docx (Lampiran).")),
-    templates: Path = TEMPLATES,
+    templates: Optional[Path] = TEMPLATES,
 ) -> None:
-    from .compare.diffing import run_diff
+    from .workflows.diff import run_diff
+    from .workflows.workspace import templates_dir
 
-    code = run_diff(old, new, data=data, satker=satker, fmt=fmt.value, redline=redline, templates=templates,
+    code = run_diff(old, new, data=data, satker=satker, fmt=fmt.value, redline=redline, templates=templates_dir(templates),
                     console=out)
     raise typer.Exit(code)
 
@@ -257,9 +278,9 @@ def preview(
     out_dir: Path = typer.Option(None, "--out", help=_("Folder for the PNG pages (default: beside the file).")),
     dpi: int = typer.Option(60, "--dpi", min=20, max=600, help=_("Resolution of the PNG pages.")),
 ) -> None:
-    from .publish.pdf import PdfError, convert_to_pdf, preview as run_preview
+    from .publish.pdf import convert_to_pdf, preview as run_preview
 
-    from .errors import OutputError, Src
+    from .errors import OutputError, PdfError, Src
 
     if not document.exists():
         raise OutputError(_("file not found"), Src.of(document))
@@ -267,7 +288,7 @@ def preview(
         pdf = document if document.suffix.lower() == ".pdf" else convert_to_pdf([document])[0]
         pages = run_preview(pdf, out_dir or document.parent, dpi=dpi)
     except PdfError as exc:
-        raise OutputError(str(exc), Src.of(document)) from None
+        raise OutputError(exc.message, Src.of(document), exc.hint) from None
     for p in pages:
         out.print(str(p))
 
@@ -275,7 +296,7 @@ def preview(
 @app.command(help=_("Start the web editor on this computer and open it in the browser."))
 def serve(
     data: Path = DATA,
-    templates: Path = TEMPLATES,
+    templates: Optional[Path] = TEMPLATES,
     port: int = typer.Option(8000, "--port", help=_("Port to listen on.")),
     host: str = typer.Option("127.0.0.1", "--host", help=_("Address to listen on (default: this computer only).")),
     no_browser: bool = typer.Option(False, "--no-browser", help=_("Do not open the browser.")),
@@ -283,8 +304,9 @@ def serve(
     users: Optional[Path] = typer.Option(None, "--users", help=_("Accounts file (default: .zi-docgen-users.json beside the data folder).")),
 ) -> None:
     from .web.server import serve as run_serve
+    from .workflows.workspace import templates_dir
 
-    run_serve(data, templates or (Path("templates") if Path("templates").is_dir() else None), host=host, port=port,
+    run_serve(data, templates_dir(templates), host=host, port=port,
               open_browser=not no_browser, multi=multi, users=users, say=out.print)
 
 
@@ -308,10 +330,21 @@ def user_add(
     out.print(_("account {name} ({office}) saved in {path}").format(name=name, office=office, path=path))
 
 
+def _may_show_help(argv: list[str]) -> bool:
+    """Help is printed for -h/--help, a bare `zi-docgen`, or a first word that is not a command."""
+    if any(a in ("-h", "--help") for a in argv):
+        return True
+    words = [a for a in argv if not a.startswith("-")]
+    commands = {c.name or c.callback.__name__.replace("_", "-") for c in app.registered_commands}
+    commands |= {g.name for g in app.registered_groups if g.name}
+    return not words or words[0] not in commands
+
+
 def main(argv: list[str] | None = None) -> None:
     argv, lang = _take_lang(list(sys.argv[1:] if argv is None else argv))
     if lang is not None:
         _apply_lang(lang)
+    if _may_show_help(argv):
         _localize_typer()
     debug = "--debug" in argv
     try:
@@ -325,10 +358,8 @@ def main(argv: list[str] | None = None) -> None:
     except ZiError as exc:
         if debug:
             raise
-        from .workflows.build import BuildRefused
-
         err.print(str(exc), markup=False)
-        sys.exit(1 if isinstance(exc, BuildRefused) else 2)
+        sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         if debug:
             raise
