@@ -623,9 +623,9 @@ def create_app(data_dir: Path, templates_dir: Path | None = None, *, multi: bool
             if not ed.may_read(m.group(2)):
                 raise StarletteHTTPException(403)
             sides.append(resolve(ds, int(m.group(1)), m.group(2)))
-        from ..compare.diffing import compare_decrees
+        from ..compare.decrees import compare_decrees
 
-        changes = compare_decrees(sides[0], sides[1], set(ds.regulations))
+        changes = compare_decrees(sides[0], sides[1])
         return page(request, "compare.html", nav="compare", ds=ds, a=a, b=b, left=sides[0], right=sides[1],
                     changes=changes, year=sides[0].year, office=sides[0].office)
 
@@ -640,7 +640,7 @@ def create_app(data_dir: Path, templates_dir: Path | None = None, *, multi: bool
             if not editor(request).may_read(m.group(2)):
                 raise StarletteHTTPException(403)
             sides.append(resolve(ds, int(m.group(1)), m.group(2)))
-        from ..compare.diffing import lampiran_path, redline_decrees
+        from ..workflows.diff import lampiran_path, redline_decrees
 
         with tempfile.TemporaryDirectory(prefix="zi-docgen-web-redline-") as tmp:
             out = Path(tmp) / "redline.docx"
