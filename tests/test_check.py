@@ -357,3 +357,31 @@ def test_raw_rules_on_a_long_text():
     assert len(by["confusion"]) == 5_000
     assert len(by["end-punct"]) == 5_000
     assert len(by["duplicate"]) == 4_999  # every line after the first repeats it
+
+
+def test_shared_text_is_checked_once_per_run(monkeypatch):
+    """15 offices share most of their text: the spell checker reads it once, not 15 times
+    (each office's own name is masked, so texts that differ only by it are the same)."""
+    from zi_docgen.check import check_offices
+    from zi_docgen.check.spelling import SpellChecker
+    import zi_docgen.check.textrules as tr
+
+    seen: list[str] = []
+    real = SpellChecker.check_texts
+
+    def spy(self, texts):
+        texts = list(texts)
+        seen.extend(texts)
+        return real(self, texts)
+
+    monkeypatch.setattr(SpellChecker, "check_texts", spy)
+    monkeypatch.setattr(tr, "_SPELLED", type(tr._SPELLED)())  # nothing from earlier tests
+    ds = load_dataset(DATA)
+    check_offices(ds, 2026, ["prov-kalbar"])
+    one = len(seen)
+    seen.clear()
+    monkeypatch.setattr(tr, "_SPELLED", type(tr._SPELLED)())
+    ds = load_dataset(DATA)
+    check_offices(ds, 2026, list(ds.offices))
+    assert len(seen) == len(set(seen))  # no text twice
+    assert one > 100 and len(seen) < 1.5 * one  # kabupaten/kota text is mostly the province's
