@@ -65,10 +65,7 @@ def run_check(data: Path, *, year: int | None, satkers: list[str], fmt: str, con
         raise DataError(f"unknown format '{fmt}'", None, "use text or json")
     started = time.perf_counter()
     ds = load_dataset(Path(data))
-    year = year or ds.latest_year
-    if year not in ds.years:
-        known = ", ".join(map(str, ds.years)) or "none"
-        raise DataError(f"unknown year {year}", Src.of(data), f"years in the data folder: {known}")
+    year = ds.require_year(year)
     offices = list(dict.fromkeys(satkers)) or list(ds.offices)
     for oid in offices:
         ds.office(oid)  # an unknown id is a DataError with a suggestion

@@ -10,16 +10,14 @@ run over many offices (`check_offices`) computes them once.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import Src
+from ..errors import Src, closest
 from ..load.dataset import DataSet
 from ..load.model import MONTHS, Regulation
-from ..load.source import locate
 from ..resolve import citations
 from ..resolve.decree import Decree
 from ..resolve.document import Node
@@ -128,7 +126,7 @@ class _Out:
 
 def _at(src: Src | None, text: str, offset: int) -> Src | None:
     """The place of a character of a resolved text in its YAML file."""
-    return locate(src, text, offset)
+    return src.at(text, offset) if src else None
 
 
 def check_decree(decree: Decree, ds: DataSet, cache: RunCache | None = None) -> list[Finding]:
@@ -425,9 +423,9 @@ def _consistency_rules(decree: Decree, us: list[Unit], out: _Out) -> None:
             out.add(a.name_src, "warning", "area-name", f"'{a.name}' is an outdated name of the area",
                     AREA_OUTDATED[name])
         else:
-            close = difflib.get_close_matches(name, AREAS_90_2021, n=1, cutoff=0.5)
+            close = closest(name, AREAS_90_2021, cutoff=0.5)
             out.add(a.name_src, "warning", "area-name",
-                    f"'{a.name}' is not one of the six areas of PermenPANRB 90/2021", close[0] if close else None)
+                    f"'{a.name}' is not one of the six areas of PermenPANRB 90/2021", close)
     official = [n for n in names if n in AREAS_90_2021]
     in_order = sorted(official, key=AREAS_90_2021.index)
     if official != in_order:

@@ -13,7 +13,7 @@ import re
 from typing import Iterable
 
 from ..resolve import citations
-from ..errors import Src
+from ..errors import Src, closest
 from . import textrules as tr
 from .findings import Finding
 from .tables import AREA_ALIASES, AREA_OUTDATED, AREAS_90_2021
@@ -408,9 +408,8 @@ def _check_area_name(t: _Text, offset: int, name: str, where: str) -> str | None
     outdated = {k.lower(): v for k, v in AREA_OUTDATED.items()}.get(fixed.lower())
     if outdated:
         return outdated  # the word rule area-name reports it where it stands
-    close = difflib.get_close_matches(fixed, AREAS_90_2021, n=1, cutoff=0.5)
     t.add(offset, "error", "area-name", f"{where} '{name}' is not one of the six areas of PermenPANRB 90/2021",
-          close[0] if close else None)
+          closest(fixed, AREAS_90_2021, cutoff=0.5))
     return None
 
 

@@ -15,7 +15,7 @@ from typing import Any, Iterator
 from . import citations, labels
 from .dates import long_date
 from .document import BlockKind, Generated, Node, Role, address, build_tree, index, split_address
-from ..errors import DataError, Src
+from ..errors import DataError, Src, did_you_mean
 from ..load.dataset import DataSet, build_common
 from ..load.model import (Area, Block, Chapter, ListItem, Numbering, Office, OfficeYear, Placeholder, Regulation,
                     TargetGroup, MONTHS)
@@ -337,10 +337,8 @@ def _legal_bases(r: _Resolver, ids: list[str], raw_list: Any, what: str) -> tupl
             raise DataError(f"'{rid}' is listed twice in {what}", src, "remove one of them")
         seen[rid] = src
         if rid not in regs:
-            import difflib
-            close = difflib.get_close_matches(rid, list(regs), n=1)
             raise DataError(f"unknown regulation '{rid}' in {what}", src,
-                            f"did you mean '{close[0]}'?" if close else "add it to data/regulations.yaml")
+                            did_you_mean(rid, regs) or "add it to data/regulations.yaml")
         cited.append(_cited(r, rid, regs[rid]))
     cited.sort(key=citations.Cited.sort_key)
     out = []
@@ -442,10 +440,8 @@ def _targets(r: _Resolver, groups: list[TargetGroup], areas: list[Area]) -> tupl
     seen: set[str] = set()
     for g in groups:
         if g.area not in by_id:
-            import difflib
-            close = difflib.get_close_matches(g.area, list(by_id), n=1)
             raise DataError(f"target group for unknown area '{g.area}'", g.src_of("area"),
-                            f"did you mean '{close[0]}'?" if close else "use an area id from common/lampiran.yaml")
+                            did_you_mean(g.area, by_id) or "use an area id from common/lampiran.yaml")
         if g.area in seen:
             raise DataError(f"area '{g.area}' has two target groups", g.src_of("area"), "merge their rows")
         seen.add(g.area)
