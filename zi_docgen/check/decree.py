@@ -230,8 +230,8 @@ def _text_rules(decree: Decree, us: list[Unit], cache: RunCache, out: _Out) -> N
     spelled = tr.spelling(cache.checker, [n for _, n, _ in todo])
     for (u, normal, shifts), sp in zip(todo, spelled):
         hits = [] if u.registry else tr.word_rules(normal)
-        taken = [(h.start, h.end) for h in hits]
-        hits += [h for h in sp if not any(a <= h.start < b for a, b in taken)]
+        taken = tr.covered_by([(h.start, h.end) for h in hits])
+        hits += [h for h in sp if not taken(h.start)]
         starts = [values.back(h.start, shifts) for h in hits]
         if u.compare:
             for h in tr.end_punctuation(u.text, f"this {u.compare}"):

@@ -274,6 +274,10 @@ def checker(extra: frozenset[str] = frozenset()):
 _SPELLED: "weakref.WeakKeyDictionary[Any, dict[str, tuple[Hit, ...]]]" = weakref.WeakKeyDictionary()
 
 
+def _shown(word: str, limit: int = 60) -> str:
+    return word if len(word) <= limit else f"{word[:limit - 1]}…"
+
+
 def spelling(checker, texts: list[str]) -> list[list[Hit]]:
     """Spelling of many texts at once (each unique word is checked once; texts already
     checked with the same checker are not tokenised again)."""
@@ -284,9 +288,25 @@ def spelling(checker, texts: list[str]) -> list[list[Hit]]:
             done.clear()
         for text, found in zip(todo, checker.check_texts(todo)):
             done[text] = tuple(
-                Hit(m.start, m.start + len(m.word), "error", "spelling", f"unknown word '{m.word}'",
+                Hit(m.start, m.start + len(m.word), "error", "spelling", f"unknown word '{_shown(m.word)}'",
                     ", ".join(m.suggestions[:3]) or None) for m in found)
     return [list(done[t]) for t in texts]
+
+
+def covered_by(spans: list[tuple[int, int]]):
+    """A test `x -> bool`: is offset x inside one of the [start, end) spans? (log time per test)"""
+    import bisect
+    import itertools
+
+    spans = sorted(spans)
+    starts = [a for a, _ in spans]
+    reach = list(itertools.accumulate((b for _, b in spans), max))
+
+    def inside(x: int) -> bool:
+        i = bisect.bisect_right(starts, x) - 1
+        return i >= 0 and reach[i] > x
+
+    return inside
 
 
 @functools.lru_cache(maxsize=16384)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any, Iterator, Literal
 
 from . import citations, labels
 from .dates import long_date
@@ -76,7 +76,7 @@ class RArea:
     id: str
     label: str                     # "I"
     name: str
-    kind: str
+    kind: Literal["pengungkit", "hasil"]
     src: Src | None = None
     name_src: Src | None = None
 

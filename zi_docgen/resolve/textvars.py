@@ -32,10 +32,6 @@ def _compiled(expr: str):
     return _ENV.compile_expression(expr, undefined_to_none=False)
 
 
-def variables_in(text: str) -> list[str]:
-    return VAR_RE.findall(text)
-
-
 def expand(text: str, variables: dict[str, Any], src: Src | None, on_value=None) -> str:
     """Expand {{ var }} references; raise DataError naming file:line for an unknown one.
 
