@@ -149,9 +149,9 @@ def test_run_check_exit_0_and_summary():
     assert run_check(DATA, year=2026, satkers=["prov-kalbar", "kab-sambas"], fmt="text", console=console) == 0
     out = buf.getvalue()
     assert "0 error(s), 0 warning(s)" in out
-    assert "placeholders (not filled in yet" in out
+    assert "Placeholders (not filled in yet" in out
     assert "[Nama Ketua KPU Kabupaten Sambas]" in out  # printed literally, not as rich markup
-    assert "2 office(s), 2026" in out
+    assert "in 2 satker, 2026" in out
 
 
 def test_run_check_exit_1_on_errors(data_copy):
@@ -208,7 +208,8 @@ def test_json_format(data_copy):
     assert code == 1
     items = json.loads(buf.getvalue())
     assert isinstance(items, list)
-    assert set(items[0]) == {"file", "line", "col", "severity", "rule", "message", "suggestion", "office"}
+    assert set(items[0]) == {"file", "line", "col", "severity", "rule", "message", "suggestion", "office", "field",
+                             "file_missing"}
     survey = next(f for f in items if f["rule"] == "confusion")
     assert survey["file"].endswith("lampiran.yaml") and survey["line"] > 0 and survey["suggestion"] == "survei"
     assert {f["severity"] for f in items} <= {"error", "warning", "placeholder"}
