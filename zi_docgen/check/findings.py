@@ -4,8 +4,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from ..errors import Src
+from ..i18n import N_, _
 
 SEVERITIES = ("error", "warning", "placeholder")
+# As printed: the severity in the user's language (the JSON keeps the English ids).
+SEVERITY_LABELS = {"error": N_("error"), "warning": N_("warning"), "placeholder": N_("placeholder")}
 
 # Every rule id the checker reports, with what it guards (the web editor and the docs list them).
 RULES: dict[str, str] = {
@@ -66,11 +69,16 @@ class Finding:
     message: str             # short, English, quoting the Indonesian text involved
     suggestion: str | None = None
     office: str | None = None  # office id(s), comma-separated; None when the text is shared by all checked
+    # placeholders only: the YAML key to write ("number", "ketua.name") and whether
+    # src's file must be created first
+    field: str = ""
+    file_missing: bool = False
 
     def format(self) -> str:
         where = str(self.src) if self.src else (self.office or "-")
         tail = f" ({self.suggestion})" if self.suggestion else ""
-        return f"{where}: {self.severity} {self.rule}: {self.message}{tail}"
+        severity = _(SEVERITY_LABELS[self.severity]) if self.severity in SEVERITY_LABELS else self.severity
+        return f"{where}: {severity} {self.rule}: {self.message}{tail}"
 
     def to_json(self) -> dict:
         d = asdict(self)

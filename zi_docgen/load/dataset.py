@@ -144,6 +144,8 @@ class DataSet:
     regulations: dict[str, Regulation]
     common_raw: LocDict
     years: list[int]
+    # Words the staff accept for spelling (data/lexicon.txt), beside the shipped dictionary.
+    lexicon: frozenset[str] = frozenset()
     _year_cache: dict[int, "YearData"] = field(default_factory=dict, repr=False)
     _common_cache: dict[int, tuple] = field(default_factory=dict, repr=False)
 
@@ -204,7 +206,7 @@ def load_dataset(root: Path) -> DataSet:
     _check_regulation_refs(regs)
     common = _load_common(root)
     years = sorted(int(p.name) for p in root.iterdir() if p.is_dir() and YEAR_RE.match(p.name))
-    return DataSet(root, offices, regs, common, years)
+    return DataSet(root, offices, regs, common, years, read_lexicon(root / LEXICON_FILE))
 
 
 def _check_regulation_refs(regs: dict[str, Regulation]) -> None:
@@ -213,6 +215,30 @@ def _check_regulation_refs(regs: dict[str, Regulation]) -> None:
             if amend not in regs:
                 raise DataError(f"regulation '{rid}' is amended by unknown id '{amend}'", reg.src_of("amended_by"),
                                 "add it to regulations.yaml or fix the id")
+
+
+LEXICON_FILE = "lexicon.txt"
+
+
+def read_lexicon(path: Path) -> frozenset[str]:
+    """data/lexicon.txt: one word a line, '#' starts a comment; a missing file is an empty lexicon."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        return frozenset()
+    except UnicodeDecodeError:
+        raise DataError(_("the file is not UTF-8 text"), Src.of(path),
+                        _("save it again as UTF-8 (in Notepad: Save As, Encoding UTF-8)")) from None
+    words = set()
+    for n, line in enumerate(text.splitlines(), 1):
+        word = line.split("#", 1)[0].strip()
+        if not word:
+            continue
+        if len(word.split()) > 1:
+            raise DataError(_("one word a line, got {text!r}").format(text=word), Src.of(path, n),
+                            _("put each word on its own line"))
+        words.add(word)
+    return frozenset(words)
 
 
 def _load_common(root: Path) -> LocDict:

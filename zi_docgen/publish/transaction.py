@@ -42,7 +42,8 @@ from pathlib import Path, PurePosixPath
 from typing import Callable, Iterable, Iterator
 
 from .. import __version__
-from ..errors import OutputError, Src
+from ..errors import OutputError, Src, display_path
+from ..i18n import _
 
 MANIFEST = "manifest.json"
 # Leftovers of zi-docgen versions that wrote in place: never the user's, never kept.
@@ -75,17 +76,20 @@ def sha256_file(path: Path) -> str:
 
 def output_error(exc: OSError, path: Path, *, changed: bool = False) -> OutputError:
     """One line for an OSError while publishing; says whether the output changed."""
-    state = "the output folder now holds the new build" if changed else "nothing was changed in the output folder"
+    state = _("the output folder now holds the new build") if changed else _("nothing was changed in the output folder")
     if exc.errno == errno.ENOSPC or exc.errno == getattr(errno, "EDQUOT", -1):
-        return OutputError("the disk is full", Src.of(path), f"free some space and build again; {state}")
+        return OutputError(_("the disk is full"), Src.of(path),
+                           _("free some space and build again; {state}").format(state=state))
     if isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return OutputError("no permission to write here", Src.of(path),
-                           f"if a document is open in Word or a PDF viewer, close it and build again; otherwise "
-                           f"choose another folder with --out; {state}")
+        return OutputError(_("no permission to write here"), Src.of(path),
+                           _("if a document is open in Word or a PDF viewer, close it and build again; otherwise "
+                             "choose another folder with --out; {state}").format(state=state))
     if isinstance(exc, (NotADirectoryError, FileExistsError)) or exc.errno in (errno.ENOTDIR, errno.EEXIST):
-        return OutputError("a file is in the way of an output folder", Src.of(path),
-                           f"remove or rename that file, or choose another folder with --out; {state}")
-    return OutputError(f"cannot write: {exc.strerror or exc}", Src.of(path), f"check the --out folder; {state}")
+        return OutputError(_("a file is in the way of an output folder"), Src.of(path),
+                           _("remove or rename that file, or choose another folder with --out; {state}").format(
+                               state=state))
+    return OutputError(_("cannot write: {reason}").format(reason=exc.strerror or exc), Src.of(path),
+                       _("check the --out folder; {state}").format(state=state))
 
 
 def _rmtree(path: Path) -> None:
@@ -184,20 +188,22 @@ class _Lock:
         try:
             self.lock.acquire(timeout=0)
         except Timeout:
-            self.note(f"another build ({self._who()}) is writing {self.year_dir}; waiting for it to finish "
-                      f"(Ctrl-C to stop)")
+            self.note(_("another build ({who}) is writing {folder}; waiting for it to finish (Ctrl-C to stop)")
+                      .format(who=self._who(), folder=display_path(self.year_dir)))
             try:
                 self.lock.acquire(timeout=-1 if self.wait is None else self.wait)
             except Timeout:
-                raise OutputError("another build is still writing here", Src.of(self.year_dir),
-                                  f"{self._who()}; try again when it has finished; nothing was changed") from None
+                raise OutputError(_("another build is still writing here"), Src.of(self.year_dir),
+                                  _("{who}; try again when it has finished; nothing was changed").format(
+                                      who=self._who())) from None
         except OSError as exc:
             raise output_error(exc, self.path) from None
         try:
             prev = self._who(missing="")
             if prev:
                 # The OS released the lock when that process died; its notes stayed behind.
-                self.note(f"took over the lock of an earlier build ({prev}) that is no longer running")
+                self.note(_("took over the lock of an earlier build ({who}) that is no longer running").format(
+                    who=prev))
             self.owner.write_text(json.dumps({"pid": os.getpid(), "host": socket.gethostname(),
                                               "started": time.strftime("%Y-%m-%d %H:%M:%S")}), encoding="utf-8")
         except OSError as exc:
@@ -208,14 +214,16 @@ class _Lock:
             raise
         return self
 
-    def _who(self, missing: str = "process unknown") -> str:
+    def _who(self, missing: str | None = None) -> str:
         try:
             info = json.loads(self.owner.read_text(encoding="utf-8"))
             host = info.get("host")
-            where = f" on {host}" if host and host != socket.gethostname() else ""
-            return f"process {info.get('pid')}{where}, started {info.get('started')}"
+            if host and host != socket.gethostname():
+                return _("process {pid} on {host}, started {started}").format(
+                    pid=info.get("pid"), host=host, started=info.get("started"))
+            return _("process {pid}, started {started}").format(pid=info.get("pid"), started=info.get("started"))
         except (OSError, ValueError, AttributeError):
-            return missing
+            return _("process unknown") if missing is None else missing
 
     def __exit__(self, *exc) -> None:
         try:
@@ -248,7 +256,7 @@ class Publication:
     def __init__(self, out_dir: Path | str, year: int, *, note: Note | None = None,
                  wait: float | None = None):
         if str(out_dir).strip() == "":
-            raise OutputError("the output folder is empty", None, "give a folder with --out, e.g. --out output")
+            raise OutputError(_("the output folder is empty"), None, _("give a folder with --out, e.g. --out output"))
         self.out = Path(os.path.abspath(out_dir))
         self.year = int(year)
         self.year_dir = self.out / str(self.year)
@@ -282,11 +290,12 @@ class Publication:
 
     def _check_out_folder(self) -> None:
         if self.out.exists() and not self.out.is_dir():
-            raise OutputError("the output path is a file, not a folder", Src.of(self.out),
-                              "choose another folder with --out; nothing was changed")
+            raise OutputError(_("the output path is a file, not a folder"), Src.of(self.out),
+                              _("choose another folder with --out; nothing was changed"))
         if self.year_dir.exists() and not self.year_dir.is_dir():
-            raise OutputError("a file is in the way of the year folder", Src.of(self.year_dir),
-                              "remove or rename that file, or choose another folder with --out; nothing was changed")
+            raise OutputError(_("a file is in the way of the year folder"), Src.of(self.year_dir),
+                              _("remove or rename that file, or choose another folder with --out; nothing was "
+                                "changed"))
         if not self.out.exists():
             try:
                 self.out.mkdir(parents=True)
@@ -301,17 +310,17 @@ class Publication:
         if not self.year_dir.exists():
             if self.commit_mark.exists() and self.new.is_dir():
                 os.rename(self.new, self.year_dir)
-                self.note(f"an earlier build was stopped while publishing; its complete output is now in "
-                          f"{self.year_dir}")
+                self.note(_("an earlier build was stopped while publishing; its complete output is now in "
+                            "{folder}").format(folder=display_path(self.year_dir)))
             elif self.old.is_dir():
                 os.rename(self.old, self.year_dir)
-                self.note(f"an earlier build was stopped while publishing; the output before it is back in "
-                          f"{self.year_dir}")
+                self.note(_("an earlier build was stopped while publishing; the output before it is back in "
+                            "{folder}").format(folder=display_path(self.year_dir)))
         leftovers = [p for p in (self.commit_mark, self.new, self.old, self.work) if p.exists() or p.is_symlink()]
         for p in leftovers:
             _rmtree(p)
         if any(p != self.work for p in leftovers):
-            self.note("removed the unfinished files of an earlier, interrupted build")
+            self.note(_("removed the unfinished files of an earlier, interrupted build"))
 
     def __exit__(self, exc_type, exc, tb) -> None:
         try:
@@ -333,9 +342,10 @@ class Publication:
     def _staged(self, rel: str) -> Path:
         parts = PurePosixPath(rel).parts
         if not parts or rel.startswith("/") or any(p in ("", ".", "..") or "\\" in p or ":" in p for p in parts):
-            raise OutputError(f"not a safe file name inside the output folder: {rel!r}", Src.of(self.year_dir))
+            raise OutputError(_("not a safe file name inside the output folder: {name!r}").format(name=rel),
+                              Src.of(self.year_dir))
         if parts == (MANIFEST,):
-            raise OutputError("the manifest is written by the publication itself", Src.of(self.year_dir))
+            raise OutputError(_("the manifest is written by the publication itself"), Src.of(self.year_dir))
         return self.new.joinpath(*parts)
 
     def path(self, rel: str) -> Path:
@@ -386,8 +396,8 @@ class Publication:
         for e in entries:
             staged = self._staged(e["file"])
             if not staged.is_file() or self._written.get(e["file"]) != e["sha256"]:
-                raise OutputError(f"the staged file {e['file']} does not match its manifest entry",
-                                  Src.of(self.year_dir), "report this; nothing was changed")
+                raise OutputError(_("the staged file {file} does not match its manifest entry").format(file=e["file"]),
+                                  Src.of(self.year_dir), _("report this; nothing was changed"))
         try:
             old_listed = self._old_manifest()
             kept = self._carry_over(old_listed, rebuilt)

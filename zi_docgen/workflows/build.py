@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from ..errors import BuildInterrupted, BuildRefused, OutputError, PdfError, Src, ZiError, display_path
+from ..i18n import _
 from ..load.dataset import DataSet, load_dataset
 from ..publish.transaction import ManifestEntry, Publication
 from ..render.renderer import TEMPLATE_NAMES, Renderer
@@ -289,7 +290,7 @@ def build(data_dir: Path, out_dir: Path, templates_dir: Path, *, year: int | Non
     it was, and the message says so.
     """
     if str(out_dir).strip() == "":
-        raise OutputError("the output folder is empty", None, "give a folder with --out, e.g. --out output")
+        raise OutputError(_("the output folder is empty"), None, _("give a folder with --out, e.g. --out output"))
     note = on_note or (lambda msg: print(msg, file=sys.stderr, flush=True))
     data_dir = Path(data_dir)
     ds = dataset or load_dataset(data_dir)
@@ -300,23 +301,28 @@ def build(data_dir: Path, out_dir: Path, templates_dir: Path, *, year: int | Non
     if on_start:
         on_start(len(offices))
     job = _Job(year, check, draft, final)
-    nothing = f"nothing was changed in {display_path(year_dir)}"
+    nothing = _("nothing was changed in {folder}").format(folder=display_path(year_dir))
+    again = _("{nothing}; run the build again").format(nothing=nothing)
     try:
         results = run_offices(ds, data_dir, Path(templates_dir), job, offices, jobs or default_jobs(), on_done)
     except KeyboardInterrupt:
-        raise BuildInterrupted("interrupted", Src.of(year_dir), f"{nothing}; run the build again") from None
+        raise BuildInterrupted(_("interrupted"), Src.of(year_dir), again) from None
 
     errors = [(r.office, f) for r in results for f in r.errors]
     if errors and not draft:
         oid, f = errors[0]
-        raise BuildRefused(f"{len(errors)} check error(s), e.g. {f.rule}: {f.message} ({oid})", f.src,
-                           f"run 'zi-docgen check' for the list; fix them, or build with --draft; {nothing}")
+        raise BuildRefused(_("{n} check error(s), e.g. {rule}: {message} ({office})").format(
+                               n=len(errors), rule=f.rule, message=f.message, office=oid), f.src,
+                           _("run 'zi-docgen check' for the list; fix them, or build with --draft; {nothing}").format(
+                               nothing=nothing))
     if final:
         pending = [(r.office, p) for r in results for p in r.placeholders]
         if pending:
             oid, p = pending[0]
-            raise BuildRefused(f"{len(pending)} placeholder(s) remain, e.g. [{p.text}] for {oid}", p.src,
-                               f"fill them in, or build without --final to get DRAFT documents; {nothing}")
+            raise BuildRefused(_("{n} placeholder(s) remain, e.g. [{text}] for {office}").format(
+                                   n=len(pending), text=p.text, office=oid), p.src,
+                               _("fill them in, or build without --final to get DRAFT documents; {nothing}").format(
+                                   nothing=nothing))
 
     result = BuildResult(year, year_dir, offices=offices)
     published = False
@@ -336,9 +342,9 @@ def build(data_dir: Path, out_dir: Path, templates_dir: Path, *, year: int | Non
             published = True
     except KeyboardInterrupt:
         if published:
-            raise BuildInterrupted("interrupted after publishing", Src.of(year_dir),
-                                   "the folder holds the complete new build") from None
-        raise BuildInterrupted("interrupted", Src.of(year_dir), f"{nothing}; run the build again") from None
+            raise BuildInterrupted(_("interrupted after publishing"), Src.of(year_dir),
+                                   _("the folder holds the complete new build")) from None
+        raise BuildInterrupted(_("interrupted"), Src.of(year_dir), again) from None
     result.kept = done.kept
     result.set_aside = done.set_aside
     result.set_aside_files = list(done.set_aside_files)
@@ -363,5 +369,5 @@ def _publish_pdfs(pub: Publication, entries: list[ManifestEntry], workers: int, 
     except PdfError as exc:
         hint = f"{exc.hint}; " if exc.hint else ""
         raise OutputError(exc.message, Src.of(pub.year_dir),
-                          f"{hint}nothing was changed in {display_path(pub.year_dir)}") from None
+                          hint + _("nothing was changed in {folder}").format(folder=display_path(pub.year_dir))) from None
     return out

@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 
 from ..errors import OutputError, Src, display_path
+from ..i18n import _
 from ..errors import PdfError
 from ..publish.pdf import convert_to_pdf
 from ..publish.pdf import preview as render_pages
@@ -57,17 +58,18 @@ def preview_document(document: Path, out_dir: Path | None = None, *, dpi: int = 
     """Render every page of document (.docx or .pdf) to PNG; returns the PNG paths in page order."""
     document = Path(document)
     if document.is_dir():
-        raise OutputError("is a folder, not a document", Src.of(document), "give a .docx or .pdf file")
+        raise OutputError(_("is a folder, not a document"), Src.of(document), _("give a .docx or .pdf file"))
     if not document.exists():
-        raise OutputError("file not found", Src.of(document), "check the name and the folder")
+        raise OutputError(_("file not found"), Src.of(document), _("check the name and the folder"))
     kind = document.suffix.lower()
     if kind not in (".docx", ".pdf"):
-        raise OutputError("can only preview a .docx or .pdf file", Src.of(document))
+        raise OutputError(_("can only preview a .docx or .pdf file"), Src.of(document))
     if str(out_dir or "x").strip() == "":
-        raise OutputError("the output folder is empty", None, "give a folder with --out, or leave --out out")
+        raise OutputError(_("the output folder is empty"), None, _("give a folder with --out, or leave --out out"))
     folder = Path(out_dir) if out_dir is not None else default_folder(document)
     if folder.exists() and not folder.is_dir():
-        raise OutputError("the output path is a file, not a folder", Src.of(folder), "choose another folder with --out")
+        raise OutputError(_("the output path is a file, not a folder"), Src.of(folder),
+                          _("choose another folder with --out"))
 
     with tempfile.TemporaryDirectory(prefix="zi-docgen-preview-") as tmp:
         work = Path(tmp)
@@ -87,9 +89,10 @@ def preview_document(document: Path, out_dir: Path | None = None, *, dpi: int = 
         for name in names:
             target = folder / name
             if (target.exists() or target.is_symlink()) and not _still_ours(folder, name, mine.get(name)):
-                raise OutputError(f"would replace {display_path(target)}, which zi-docgen did not write",
-                                  Src.of(document), "choose another folder with --out, or move that file; "
-                                                    "nothing was written")
+                raise OutputError(_("would replace {file}, which zi-docgen did not write").format(
+                                      file=display_path(target)),
+                                  Src.of(document), _("choose another folder with --out, or move that file; "
+                                                      "nothing was written"))
         try:
             folder.mkdir(parents=True, exist_ok=True)
             # Pages of an earlier preview of this document that no longer exist (fewer pages now),
@@ -107,6 +110,6 @@ def preview_document(document: Path, out_dir: Path | None = None, *, dpi: int = 
                 mine[page.name] = _digest(target)
             (folder / RECORD).write_text(json.dumps(mine, indent=0, sort_keys=True) + "\n", encoding="utf-8")
         except OSError as exc:
-            raise OutputError(f"cannot write the preview: {exc.strerror or exc}", Src.of(folder),
-                              "choose another folder with --out") from None
+            raise OutputError(_("cannot write the preview: {reason}").format(reason=exc.strerror or exc),
+                              Src.of(folder), _("choose another folder with --out")) from None
     return out
