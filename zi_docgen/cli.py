@@ -362,6 +362,18 @@ def _may_show_help(argv: list[str]) -> bool:
 
 
 def main(argv: list[str] | None = None) -> None:
+    try:
+        _main_inner(argv)
+    finally:
+        # The command is over and has said so: a Ctrl-C now (during Python's own shutdown)
+        # would only print a traceback about it.
+        if argv is None:
+            import signal
+
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _main_inner(argv: list[str] | None = None) -> None:
     argv, lang = _take_lang(list(sys.argv[1:] if argv is None else argv))
     if lang is not None:
         _apply_lang(lang)
