@@ -283,7 +283,8 @@ def read_docx(path: Path) -> DocText:
     from ..ooxml.reading import open_document
 
     path = Path(path)
-    # ooxml checks the package before anything is decompressed (size, entries, zip bombs)
+    # Bounded like every .docx the tool opens: sizes and compression ratio are checked
+    # before anything is decompressed, and a folder or a broken file is named as such.
     document = open_document(path)
     numbering = _Numbering(document)
     styles_numpr = _style_numpr(document)
