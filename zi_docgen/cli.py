@@ -373,6 +373,18 @@ def main(argv: list[str] | None = None) -> None:
             signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+def _say_interrupted() -> None:
+    from .errors import display_path
+    from .publish.transaction import committed_folders
+
+    done = committed_folders()
+    if done:  # Ctrl-C came after a build had already published
+        err.print(_("interrupted after publishing: {folder} holds the complete new build").format(
+            folder=display_path(done[-1])), markup=False)
+    else:
+        err.print(_("interrupted: earlier outputs are untouched; run the command again"), markup=False)
+
+
 def _main_inner(argv: list[str] | None = None) -> None:
     argv, lang = _take_lang(list(sys.argv[1:] if argv is None else argv))
     if lang is not None:
@@ -396,7 +408,7 @@ def _main_inner(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         if debug:
             raise
-        err.print(_("interrupted: earlier outputs are untouched; run the command again"), markup=False)
+        _say_interrupted()
         sys.exit(2)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
@@ -406,7 +418,7 @@ def _main_inner(argv: list[str] | None = None) -> None:
         # Typer ≥ 0.20 vendors its own copy of click: catch whichever one raised.
         aborts, click_errors = _click_exceptions()
         if isinstance(exc, aborts):
-            err.print(_("interrupted: earlier outputs are untouched; run the command again"), markup=False)
+            _say_interrupted()
             sys.exit(2)
         if isinstance(exc, click_errors):
             exc.show()

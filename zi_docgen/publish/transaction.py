@@ -51,6 +51,14 @@ _DEBRIS_NAMES = {".manifest.lock"}
 
 Note = Callable[[str], None]
 
+# Year folders this process has published, so that a Ctrl-C after the swap (say,
+# while the summary is printed) is reported as what it is.
+_COMMITTED: list[Path] = []
+
+
+def committed_folders() -> list[Path]:
+    return list(_COMMITTED)
+
 
 @dataclass(frozen=True)
 class ManifestEntry:
@@ -417,7 +425,6 @@ class Publication:
             if set_aside is not None:
                 _rmtree(set_aside)
             raise output_error(exc, self.year_dir) from None
-        self.committed = True
         for p in (self.old, self.work):
             try:
                 _rmtree(p)
@@ -503,13 +510,20 @@ class Publication:
             raise output_error(exc, dest) from None
         return dest, tuple(sorted(foreign))
 
+    def _published(self) -> None:
+        # Still inside _no_interrupt: no Ctrl-C between the rename and this record.
+        self.committed = True
+        _COMMITTED.append(self.year_dir)
+
     def _swap(self) -> None:
         with _no_interrupt():
             if not self.year_dir.exists():
                 os.rename(self.new, self.year_dir)
+                self._published()
                 _fsync_dir(self.out)
                 return
             if _exchange(self.new, self.year_dir):
+                self._published()
                 os.rename(self.new, self.old)   # it now holds the previous build
                 _fsync_dir(self.out)
                 return
@@ -530,6 +544,7 @@ class Publication:
                 os.rename(self.old, self.year_dir)
                 self.commit_mark.unlink()
                 raise
+            self._published()
             _fsync_dir(self.out)
             self.commit_mark.unlink()
 

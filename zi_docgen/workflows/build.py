@@ -325,9 +325,9 @@ def build(data_dir: Path, out_dir: Path, templates_dir: Path, *, year: int | Non
                                    nothing=nothing))
 
     result = BuildResult(year, year_dir, offices=offices)
-    published = False
+    pub = Publication(out_dir, year, note=note)
     try:
-        with Publication(out_dir, year, note=note) as pub:
+        with pub:
             for r in results:
                 assert r.docs is not None
                 for name, data in r.docs.items():
@@ -339,9 +339,8 @@ def build(data_dir: Path, out_dir: Path, templates_dir: Path, *, year: int | Non
                 authors = {oid: ds.office(oid).name for oid in offices}
                 result.entries.extend(_publish_pdfs(pub, result.entries, jobs or default_jobs(), authors, year))
             done = pub.commit(result.entries, offices)
-            published = True
     except KeyboardInterrupt:
-        if published:
+        if pub.committed:
             raise BuildInterrupted(_("interrupted after publishing"), Src.of(year_dir),
                                    _("the folder holds the complete new build")) from None
         raise BuildInterrupted(_("interrupted"), Src.of(year_dir), again) from None
