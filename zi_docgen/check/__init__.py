@@ -71,7 +71,8 @@ def data_findings(errors) -> list[Finding]:
 
 
 def run_check(data: Path, *, year: int | None, satkers: list[str], fmt: str, console) -> int:
-    """`zi-docgen check`: 0 no errors (warnings allowed), 1 errors; a ZiError means 2 (could not run)."""
+    """`zi-docgen check`: 0 no errors (warnings allowed), 1 errors, 2 mistakes in the data (listed with the
+    findings: every one, in one run) or a ZiError (could not run)."""
     from ..load.dataset import load_dataset
 
     if fmt not in ("text", "json"):
@@ -98,7 +99,8 @@ def run_check(data: Path, *, year: int | None, satkers: list[str], fmt: str, con
         elapsed = time.perf_counter() - started
         console.out(f"\n{len(errors)} error(s), {len(warnings)} warning(s), {len(placeholders)} placeholder(s) "
                     f"in {len(offices)} office(s), {year} ({elapsed:.1f} s)", highlight=False)
-    return 1 if errors else 0
+    # 2: the data has mistakes that kept parts of it from being checked (reported above)
+    return 2 if ds.errors else 1 if errors else 0
 
 
 def _line(f: Finding) -> str:
