@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import Src, closest
+from ..i18n import _
 from ..load.dataset import DataSet
 from ..load.model import MONTHS, Regulation
 from ..resolve import citations
@@ -133,7 +134,7 @@ def check_decree(decree: Decree, ds: DataSet, cache: RunCache | None = None) -> 
     """Every rule that applies to one office-year; see the package docstring for the list."""
     cache = cache if cache is not None else run_cache(ds)
     if cache.checker is None:
-        cache.checker = tr.checker(_name_words(ds))
+        cache.checker = tr.checker(_name_words(ds) | ds.lexicon)
     out = _Out(decree.office.id)
     us = units(decree)
     _text_rules(decree, us, cache, out)
@@ -146,7 +147,9 @@ def check_decree(decree: Decree, ds: DataSet, cache: RunCache | None = None) -> 
     out.add_all(cache.catalogue[decree.year])
     _consistency_rules(decree, us, out)
     for p in decree.placeholders:
-        out.add(p.src, "placeholder", "placeholder", f"[{p.text}] is not filled in yet", None)
+        out.findings.append(Finding(p.src, "placeholder", "placeholder",
+                                    _("[{text}] is not filled in yet").format(text=p.text), None, out.office,
+                                    p.field, p.file_missing))
     seen, result = set(), []
     for f in out.findings:
         if f.key() not in seen:
@@ -230,8 +233,8 @@ def _text_rules(decree: Decree, us: list[Unit], cache: RunCache, out: _Out) -> N
     spelled = tr.spelling(cache.checker, [n for _, n, _ in todo])
     for (u, normal, shifts), sp in zip(todo, spelled):
         hits = [] if u.registry else tr.word_rules(normal)
-        taken = [(h.start, h.end) for h in hits]
-        hits += [h for h in sp if not any(a <= h.start < b for a, b in taken)]
+        taken = tr.covered_by([(h.start, h.end) for h in hits])
+        hits += [h for h in sp if not taken(h.start)]
         starts = [values.back(h.start, shifts) for h in hits]
         if u.compare:
             for h in tr.end_punctuation(u.text, f"this {u.compare}"):

@@ -78,7 +78,7 @@ def _words(t: _Text, extra: frozenset[str]) -> None:
 
     masked = tr.mask(t.text)
     hits = tr.word_rules(masked)
-    taken = [(h.start, h.end) for h in hits]
+    taken = tr.covered_by([(h.start, h.end) for h in hits])
     for h in hits:
         t.hit(h)
     # the month columns of the target table are abbreviated (Jan, Feb, …, Agt)
@@ -98,7 +98,7 @@ def _words(t: _Text, extra: frozenset[str]) -> None:
     results = tr.spelling(checker, [text for _, text in line_spans])
     for (s, _), found in zip(line_spans, results):
         for h in found:
-            if not any(a <= s + h.start < b for a, b in taken):
+            if not taken(s + h.start):
                 t.hit(h, s)
 
 
@@ -155,7 +155,6 @@ def _menimbang(t: _Text) -> None:
 
 # ---------------------------------------------------------------- citations (Mengingat, Dasar Hukum)
 
-_DESIGNATIONS = sorted(((v.split("{")[0].strip(), k) for k, v in citations.KIND_NAME.items()), key=lambda x: -len(x[0]))
 _CITE = re.compile(r"(?P<name>Undang-Undang Dasar|Undang-Undang|Peraturan Pemerintah Pengganti Undang-Undang|"
                    r"Peraturan Pemerintah|Peraturan Presiden|Peraturan Menteri|Peraturan Komisi Pemilihan Umum|"
                    r"Peraturan Badan|Peraturan Lembaga|Keputusan)\b[^;]*?(?:Nomor\s+(?P<num>\S+)(?:\s+Tahun\s+(?P<y>\d{4}))?)",
@@ -473,6 +472,13 @@ def _targets(t: _Text) -> None:
 
 def _end_punctuation(t: _Text) -> None:
     lines = list(t.lines())
+    # the next non-empty line after each line (one pass, so that the rule stays linear)
+    following: list[str] = [""] * len(lines)
+    nxt = ""
+    for i in range(len(lines) - 1, -1, -1):
+        following[i] = nxt
+        if lines[i][1].strip():
+            nxt = lines[i][1].strip()
     for i, (s, line) in enumerate(lines):
         body = line.strip()
         words = body.split()
@@ -483,8 +489,7 @@ def _end_punctuation(t: _Text) -> None:
             continue
         if re.match(r"^[-\s]*(?:Menimbang|Mengingat|Menetapkan|KESATU|KEDUA)\b", body) or _IS_CITATION.match(body):
             continue
-        nxt = next((l.strip() for _, l in lines[i + 1:] if l.strip()), "")
-        nxt = re.sub(r"^[-\s]+", "", nxt)
+        nxt = re.sub(r"^[-\s]+", "", following[i])
         if nxt[:1].islower():
             continue  # the paragraph goes on after a page break
         for h in tr.end_punctuation(line, "this item" if label else "this paragraph"):

@@ -358,6 +358,8 @@ class DataSet:
     regulations: dict[str, Regulation]
     common_raw: LocDict
     years: list[int]
+    # Words the staff accept for spelling (data/lexicon.txt), beside the shipped dictionary.
+    lexicon: frozenset[str] = frozenset()
     # Every mistake found while loading (a tolerant load keeps going; see load_dataset).
     problems: Collector = field(default_factory=Collector, repr=False)
     describe: "Describer" = field(default_factory=lambda: Describer(), repr=False)
@@ -443,7 +445,10 @@ def load_dataset(root: Path, tolerant: bool = False) -> DataSet:
         common = _load_common(root, problems)
     describe.area_names = _area_names(common)
     years = sorted(int(p.name) for p in root.iterdir() if p.is_dir() and YEAR_RE.match(p.name))
-    ds = DataSet(root, offices, regs, common, years, problems, describe)
+    lexicon = frozenset()
+    with problems.guard():
+        lexicon = read_lexicon(root / LEXICON_FILE)
+    ds = DataSet(root, offices, regs, common, years, lexicon, problems, describe)
     ds._tolerant = True  # type: ignore[attr-defined]  # while every year is read
     for y in years:
         ds.year(y)
@@ -510,6 +515,31 @@ def _check_regulation_refs(regs: dict[str, Regulation], problems: Collector, des
                 trail.append(child)
 
 
+LEXICON_FILE = "lexicon.txt"
+
+
+def read_lexicon(path: Path) -> frozenset[str]:
+    """data/lexicon.txt: one word a line, '#' starts a comment; a missing file is an empty lexicon."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        return frozenset()
+    except UnicodeDecodeError:
+        raise DataError(_("the file is not UTF-8 text"), Src.of(path),
+                        _("save it again as UTF-8 (in Notepad: Save As, Encoding UTF-8)")) from None
+    words = set()
+    for n, line in enumerate(text.splitlines(), 1):
+        word = line.split("#", 1)[0].strip()
+        if not word:
+            continue
+        if len(word.split()) > 1:
+            raise DataError(_("one word a line, got {text!r}").format(text=word), Src.of(path, n),
+                            _("put each word on its own line"))
+        words.add(word)
+    return frozenset(words)
+
+
+def _load_common(root: Path) -> LocDict:
 def _load_common(root: Path, problems: Collector) -> LocDict:
     folder = root / "common"
     files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []

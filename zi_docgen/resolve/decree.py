@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any, Iterator, Literal
 
 from . import citations, labels
 from .dates import long_date
@@ -76,7 +76,7 @@ class RArea:
     id: str
     label: str                     # "I"
     name: str
-    kind: str
+    kind: Literal["pengungkit", "hasil"]
     src: Src | None = None
     name_src: Src | None = None
 
@@ -110,6 +110,11 @@ class RTargetGroup:
 class PlaceholderUse:
     text: str
     src: Src | None
+    # Where the value is written: the YAML key under src's file ("number", "team_decree.date",
+    # "ketua.name"); "" when the placeholder sits in a text. file_missing: src's file does
+    # not exist yet (an office without data/<year>/offices/<id>.yaml).
+    field: str = ""
+    file_missing: bool = False
 
 
 @dataclass(frozen=True)
@@ -231,9 +236,10 @@ class _Resolver:
         self.placeholders: list[PlaceholderUse] = []
         self.level = office.level
 
-    def note(self, value: Any, src: Src | None) -> str:
+    def note(self, value: Any, src: Src | None, field: str = "", file_missing: bool = False) -> str:
         if isinstance(value, Placeholder):
-            self.placeholders.append(PlaceholderUse(value.placeholder, value.src or src))
+            self.placeholders.append(PlaceholderUse(value.placeholder, value.src or src, field,
+                                                    file_missing and value.src is None))
         return str(value)
 
     def text(self, text: str, src: Src | None, **extra: Any) -> str:
@@ -255,12 +261,19 @@ def resolve(ds: DataSet, year: int, office_id: str) -> Decree:
     kep, lam = common.keputusan, common.lampiran
     # Where the office's own values for the year live (or would, once written).
     oy_src = oy.src or Src.of(yd.path / "offices" / f"{office_id}.yaml")
+    # A key the file does not have yet is written anywhere in it: point at the file, not a line.
+    oy_src = Src(oy_src.file)
     r.oy_src = oy_src
 
     number = oy.number if oy.number is not None else Placeholder(placeholder="Nomor Keputusan")
     date = oy.date if oy.date is not None else Placeholder(placeholder="Tanggal penetapan")
-    number_text = r.note(number, oy.src_of("number") or oy_src)
-    date_text = r.note(date, oy.src_of("date") or oy_src) if isinstance(date, Placeholder) else long_date(date)
+    r.oy_missing = oy.src is None
+    # src_of falls back to the file's first key when the key is absent; a missing key points at the file.
+    number_src = oy.src_of("number") if "number" in oy.model_fields_set else oy_src
+    date_src = oy.src_of("date") if "date" in oy.model_fields_set else oy_src
+    number_text = r.note(number, number_src, "number", r.oy_missing)
+    date_text = (r.note(date, date_src, "date", r.oy_missing) if isinstance(date, Placeholder)
+                 else long_date(date))
     if isinstance(date, dt.date) and date.year != year:
         raise DataError(f"the decree date {date.isoformat()} is not in {year}", oy.src_of("date"),
                         "the year in the title must equal the year of signing")
@@ -299,15 +312,15 @@ def resolve(ds: DataSet, year: int, office_id: str) -> Decree:
     cover = tuple(r.text(line, lam.src_of("cover")).upper() for line in lam.cover)
     targets = _targets(r, target_groups, areas)
 
-    signer = r.note(office.ketua.name, office.ketua.src_of("name"))
-    sal_jab = r.note(office.salinan.jabatan, office.salinan.src_of("jabatan"))
-    sal_name = r.note(office.salinan.name, office.salinan.src_of("name"))
+    signer = r.note(office.ketua.name, office.ketua.src_of("name"), "ketua.name")
+    sal_jab = r.note(office.salinan.jabatan, office.salinan.src_of("jabatan"), "salinan.jabatan")
+    sal_name = r.note(office.salinan.name, office.salinan.src_of("name"), "salinan.name")
 
     # Placeholders are listed once per place, in order of appearance.
     seen, uses = set(), []
     for p in r.placeholders:
-        if (p.text, p.src) not in seen:
-            seen.add((p.text, p.src))
+        if (p.text, p.src, p.field) not in seen:
+            seen.add((p.text, p.src, p.field))
             uses.append(p)
 
     return Decree(
@@ -357,8 +370,9 @@ def _cited(r: _Resolver, rid: str, reg: Regulation) -> citations.Cited:
         num = td.number if td else Placeholder(placeholder="Nomor Keputusan Tim Pembangunan ZI")
         date = td.date if td else Placeholder(placeholder="Tanggal Keputusan Tim Pembangunan ZI")
         src = (td.src if td else None) or r.oy_src
-        number = r.note(num, src)
-        date_text = r.note(date, src) if isinstance(date, Placeholder) else long_date(date)
+        number = r.note(num, src, "team_decree.number", r.oy_missing)
+        date_text = (r.note(date, src, "team_decree.date", r.oy_missing) if isinstance(date, Placeholder)
+                     else long_date(date))
         return citations.Cited(rid, reg, number, r.year, date if isinstance(date, dt.date) else None,
                                date_text, issuer, title)
     date_text = long_date(reg.date) if reg.date else None
