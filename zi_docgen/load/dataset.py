@@ -539,7 +539,6 @@ def read_lexicon(path: Path) -> frozenset[str]:
     return frozenset(words)
 
 
-def _load_common(root: Path) -> LocDict:
 def _load_common(root: Path, problems: Collector) -> LocDict:
     folder = root / "common"
     files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
