@@ -419,3 +419,24 @@ def test_office_values_mask_and_map_back():
                 assert text[back:back + 5] == "dlaam"
 
     check()
+
+
+def test_spelling_cache_belongs_to_its_checker():
+    """Cached spelling hits are the checker's own: a checker built later (which may reuse
+    a dropped checker's id()) does not get the dropped one's verdicts."""
+    import gc
+
+    import zi_docgen.check.textrules as tr
+    from zi_docgen.check.spelling import SpellChecker
+
+    text = "Ketua Wibblesworth hadir."
+    first = SpellChecker(extra_words=["Wibblesworth"])
+    assert tr.spelling(first, [text]) == [[]]
+    del first
+    gc.collect()
+    for _ in range(3):  # give a new checker every chance to land on the old id
+        other = SpellChecker()
+        (hits,) = tr.spelling(other, [text])
+        assert [h.message for h in hits] == ["unknown word 'Wibblesworth'"]
+        del other
+        gc.collect()
