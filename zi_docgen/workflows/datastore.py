@@ -1062,15 +1062,19 @@ def _validate_edit(self: DataStore, changed: dict[str, str], year: int | None,
     text, under their real names; the result is returned so that the store can keep
     it. Any other edit is checked by loading a scratch copy of the whole folder.
     """
-    year_files = {rel: text for rel, text in changed.items()
-                  if re.fullmatch(r"\d{4}/(offices/[a-z0-9-]+|decree)\.yaml", rel)}
+    derivable = {rel for rel in changed
+                 if re.fullmatch(r"\d{4}/(offices/[a-z0-9-]+|decree)\.yaml|common/[^/]+\.yaml", rel)}
     try:
-        if len(year_files) == len(changed):
+        if len(derivable) == len(changed):
             ds = _derive(self, self.dataset(), changed)
             decrees = {}
-            for y in sorted({int(rel[:4]) for rel in changed}):
+            shared = any(rel.startswith("common/") for rel in changed)
+            for y in (ds.years if shared else sorted({int(rel[:4]) for rel in changed})):
                 touched = {rel.split("/")[2][:-5] for rel in changed if rel.startswith(f"{y}/offices/")}
-                offices = touched if f"{y}/decree.yaml" not in changed else _representatives(ds, y) | touched
+                if office and y == year:
+                    touched.add(office)
+                offices = touched if not (shared or f"{y}/decree.yaml" in changed) \
+                    else _representatives(ds, y) | touched
                 for oid in sorted(offices):
                     if oid in ds.offices:
                         decrees[(y, oid)] = resolve(ds, y, oid)
@@ -1102,10 +1106,14 @@ def _validate_edit(self: DataStore, changed: dict[str, str], year: int | None,
 
 
 def _derive(store: DataStore, ds: DataSet, changed: dict[str, str]) -> DataSet:
-    """The loaded data set with some year files replaced by new text (parsed under their real names)."""
+    """The loaded data set with some files replaced by new text (parsed under their real names)."""
     years = dict(ds._year_cache)
     commons = dict(ds._common_cache)
-    for y in sorted({int(rel[:4]) for rel in changed}):
+    common_raw = ds.common_raw
+    if any(rel.startswith("common/") for rel in changed):
+        common_raw = _merge_common(store, ds.common_raw, changed)
+        commons = {}
+    for y in sorted({int(rel[:4]) for rel in changed if rel[:4].isdigit()}):
         if y not in ds.years:
             raise EditRefused(f"unknown year {y}", Src.of(store.root))
         old = ds.year(y)
@@ -1127,7 +1135,33 @@ def _derive(store: DataStore, ds: DataSet, changed: dict[str, str]) -> DataSet:
                 office_raw[stem] = r
                 office_files[stem] = validate(OfficeYear, r, shown)
         years[y] = YearData(y, file, raw, office_raw, office_files, old.path)
-    return dataclasses.replace(ds, _year_cache=years, _common_cache=commons)
+    return dataclasses.replace(ds, common_raw=common_raw, _year_cache=years, _common_cache=commons)
+
+
+def _merge_common(store: DataStore, old: Any, changed: dict[str, str]) -> Any:
+    """common/*.yaml merged as the loader merges them, with the changed files parsed from their new text."""
+    merged = type(old)()
+    merged.src = old.src
+    merged.key_src = {}
+    for f in sorted((store.root / "common").glob("*.yaml")):
+        rel = f"common/{f.name}"
+        shown = Src.of(f)
+        if rel in changed:
+            raw = parse_yaml(changed[rel], shown.file)
+            if raw is None:
+                continue
+            if not isinstance(raw, dict):
+                raise DataError("expected keys at the top of the file", getattr(raw, "src", shown))
+            pairs = [(k, v, raw.key_src[k]) for k, v in raw.items()]
+        else:
+            pairs = [(k, v, old.key_src[k]) for k, v in old.items()
+                     if old.key_src.get(k) is not None and old.key_src[k].file == shown.file]
+        for key, value, src in pairs:
+            if key in merged:
+                raise DataError(f"'{key}' is defined twice in common/ (also at {merged.key_src[key]})", src)
+            merged[key] = value
+            merged.key_src[key] = src
+    return merged
 
 
 def _representatives(ds: DataSet, year: int) -> set[str]:
