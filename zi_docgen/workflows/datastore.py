@@ -43,6 +43,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 
 from ..errors import DataError, EditRefused, Src, StaleEdit, ZiError
+from ..i18n import _
 import dataclasses
 
 from ..load.dataset import DataSet, YearData, document_raw, load_dataset, validate
@@ -193,7 +194,7 @@ def _put_comment(container: Any, key: Any, tok: Any) -> None:
 
 
 def _all_ids(raw: Any) -> set[str]:
-    return {item["id"] for _, _, item in _walk_items(raw)}
+    return {item["id"] for _seq, _pos, item in _walk_items(raw)}
 
 
 @dataclass
@@ -271,7 +272,7 @@ class DataStore:
         doc = document_raw(ds, year, office)
         found = find_item(doc, iid)
         if found is None:
-            raise EditRefused(f"no item with id '{iid}'", Src.of(self.root), "reload the page")
+            raise EditRefused(_("no item with id '{id}'").format(id=iid), Src.of(self.root), _("reload the page"))
         return found[2]
 
     def item_state(self, year: int, office: str, iid: str) -> dict[str, Any]:
@@ -663,7 +664,7 @@ class Edit:
         if scope == "office":
             self._set_office_field(iid, field, value)
         else:
-            rel, _, _, item = self._shared_location(iid)
+            rel, _seq, _pos, item = self._shared_location(iid)
             old = item.get(field)
             if field not in item and field != "text":
                 raise EditRefused(f"item '{iid}' has no {field}", Src.of(self.store.path(rel)))
@@ -753,7 +754,8 @@ class Edit:
                                        prefix=(self.office.split("-", 1)[-1] if scope == "office" and self.office
                                                else ""))
         if iid in taken:
-            raise EditRefused(f"id '{iid}' is already used", Src.of(self.store.root), "choose another id")
+            raise EditRefused(_("id '{id}' is already used").format(id=iid), Src.of(self.store.root),
+                              _("choose another id"))
         body = CommentedMap()
         body["id"] = iid
         for k, v in fields.items():
@@ -770,7 +772,7 @@ class Edit:
             self.done.append(f"tambah {iid} {'setelah' if where == 'after' else 'sebelum'} {anchor} "
                              f"(hanya {self.office})")
         else:
-            rel, seq, i, _ = self._shared_location(anchor)
+            rel, seq, i, _item = self._shared_location(anchor)
             seq.insert(i + 1 if where == "after" else i, body)
             self.done.append(f"tambah {iid} {'setelah' if where == 'after' else 'sebelum'} {anchor} (semua kantor)")
         return iid
@@ -792,7 +794,7 @@ class Edit:
             self._tidy_patch()
             self.done.append(f"hapus {iid} (hanya {office})")
         else:
-            _, seq, i, _ = self._shared_location(iid)
+            _rel, seq, i, _item = self._shared_location(iid)
             self._del(seq, i)
             self.done.append(f"hapus {iid} (semua kantor)")
 
@@ -807,12 +809,12 @@ class Edit:
         doc = document_raw(ds, year, office_id)
         found = find_item(doc, iid)
         if found is None:
-            raise EditRefused(f"no item with id '{iid}'", Src.of(self.store.root), "reload the page")
-        seq, _, item = found
+            raise EditRefused(_("no item with id '{id}'").format(id=iid), Src.of(self.store.root), _("reload the page"))
+        seq, _pos, item = found
         visible = [x for x in seq if isinstance(x, dict) and (x.get("only") is None or level in x["only"])]
         pos = next(i for i, x in enumerate(visible) if x is item)
         if not 0 <= pos + step < len(visible):
-            raise EditRefused("the item is already at the end of its list", Src.of(self.store.root))
+            raise EditRefused(_("the item is already at the end of its list"), Src.of(self.store.root))
         neighbour = visible[pos + step]["id"]
         where = "before" if step < 0 else "after"
         if scope == "office":
@@ -839,7 +841,7 @@ class Edit:
             self.done.append(f"pindah {iid} {'ke atas' if step < 0 else 'ke bawah'} (hanya {office})")
         else:
             rel, sseq, i, sitem = self._shared_location(iid)
-            _, nseq, j, _ = self._shared_location(neighbour)
+            _rel, nseq, j, _item = self._shared_location(neighbour)
             if nseq is not sseq:
                 raise EditRefused("this item can only move within its own list", Src.of(self.store.path(rel)))
             # Comment lines between items stay where they are (a blank line before the
@@ -858,7 +860,7 @@ class Edit:
         if month not in MONTHS:
             raise EditRefused(f"unknown month '{month}'", Src.of(self.store.root), "use " + ", ".join(MONTHS))
         if value is not None and not (isinstance(value, int) and 0 <= value <= 100):
-            raise EditRefused("a target is a whole percent from 0 to 100", Src.of(self.store.root))
+            raise EditRefused(_("a target is a whole percent from 0 to 100"), Src.of(self.store.root))
         if scope == "office":
             row = self._effective(row_id)
             months = dict(plain(row.get("months") or {}))
@@ -882,7 +884,7 @@ class Edit:
             self._tidy_patch()
             self.done.append(f"ubah target {row_id} {month} (hanya {self.office})")
         else:
-            rel, _, _, row = self._shared_location(row_id)
+            rel, _seq, _pos, row = self._shared_location(row_id)
             if "months" not in row or row["months"] is None:
                 m = CommentedMap()
                 m.fa.set_flow_style()
@@ -978,8 +980,8 @@ class Edit:
         doc = self.doc("regulations.yaml")
         regs = doc["regulations"]
         if rid in regs:
-            raise EditRefused(f"regulation id '{rid}' is already in the catalogue",
-                              Src.of(self.store.path("regulations.yaml")), "choose another id")
+            raise EditRefused(_("regulation id '{id}' is already in the catalogue").format(id=rid),
+                              Src.of(self.store.path("regulations.yaml")), _("choose another id"))
         body = CommentedMap()
         for k, v in fields.items():
             if v in (None, ""):
@@ -1014,8 +1016,9 @@ class Edit:
                     current = None
                 if token_of(current) != token:
                     shown = text_now() if text_now else current
-                    raise StaleEdit(f"'{what}' was changed by someone else since you opened it", None,
-                                    "your text was not saved; compare it with the text now saved and try again",
+                    raise StaleEdit(_("'{what}' was changed by someone else since you opened it").format(what=what),
+                                    None, _("your text was not saved; compare it with the text now saved and try "
+                                            "again"),
                                     current="" if shown is None else str(shown))
             changed = self.texts()
             if not changed:
@@ -1080,7 +1083,7 @@ def _validate_edit(self: DataStore, changed: dict[str, str], year: int | None,
                         decrees[(y, oid)] = resolve(ds, y, oid)
             return ds, decrees
     except ZiError as exc:
-        raise EditRefused(exc.message, exc.src, exc.hint or "nothing was saved") from None
+        raise EditRefused(exc.message, exc.src, exc.hint or _("nothing was saved")) from None
     with tempfile.TemporaryDirectory(prefix="zi-docgen-check-") as tmp:
         scratch = Path(tmp) / "data"
         shutil.copytree(self.root, scratch, ignore=shutil.ignore_patterns(".git", "*.tmp", "__pycache__"))
@@ -1101,7 +1104,7 @@ def _validate_edit(self: DataStore, changed: dict[str, str], year: int | None,
             src = exc.src
             if src is not None:
                 src = _unscratch(src, scratch, self.root)
-            raise EditRefused(exc.message, src, exc.hint or "nothing was saved") from None
+            raise EditRefused(exc.message, src, exc.hint or _("nothing was saved")) from None
     return None
 
 
