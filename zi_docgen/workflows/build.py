@@ -311,18 +311,16 @@ def build(data_dir: Path, out_dir: Path, templates_dir: Path, *, year: int | Non
     errors = [(r.office, f) for r in results for f in r.errors]
     if errors and not draft:
         oid, f = errors[0]
-        raise BuildRefused(_("{n} check error(s), e.g. {rule}: {message} ({office})").format(
-                               n=len(errors), rule=f.rule, message=f.message, office=oid), f.src,
-                           _("run 'zi-docgen check' for the list; fix them, or build with --draft; {nothing}").format(
-                               nothing=nothing))
+        raise BuildRefused(_("{n} check error(s), e.g. {rule}: {message} ({satker})").format(
+            n=len(errors), rule=f.rule, message=f.message, satker=oid), f.src,
+            _("run 'zi-docgen check' for the list; fix them, or build with --draft") + "; " + nothing)
     if final:
         pending = [(r.office, p) for r in results for p in r.placeholders]
         if pending:
             oid, p = pending[0]
-            raise BuildRefused(_("{n} placeholder(s) remain, e.g. [{text}] for {office}").format(
-                                   n=len(pending), text=p.text, office=oid), p.src,
-                               _("fill them in, or build without --final to get DRAFT documents; {nothing}").format(
-                                   nothing=nothing))
+            raise BuildRefused(_("{n} placeholder(s) remain, e.g. [{text}] for {satker}").format(
+                n=len(pending), text=p.text, satker=oid), p.src,
+                _("fill them in, or build without --final to get DRAFT documents") + "; " + nothing)
 
     result = BuildResult(year, year_dir, offices=offices)
     pub = Publication(out_dir, year, note=note)
