@@ -90,7 +90,8 @@ def _run_build(data: Path, out: Path, *extra: str) -> subprocess.CompletedProces
 
 
 def _env() -> dict[str, str]:
-    return {**os.environ, "ZI_DOCGEN_LANG": "en"}
+    # Workers even for the 15 offices, so that there are workers to outlive a killed build.
+    return {**os.environ, "ZI_DOCGEN_LANG": "en", "ZI_DOCGEN_SPAWN_FROM": "3"}
 
 
 def _start(data: Path, out: Path, *extra: str) -> subprocess.Popen:

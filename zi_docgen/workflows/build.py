@@ -169,6 +169,11 @@ def _stop_pool(pool: ProcessPoolExecutor) -> None:
             pass
 
 
+# Offices; below this the build runs in this process alone. The fault tests lower it
+# (ZI_DOCGEN_SPAWN_FROM) so that a 15-office build has workers to kill.
+SPAWN_FROM = int(os.environ.get("ZI_DOCGEN_SPAWN_FROM", "40") or 40)
+
+
 def _warm_up(args: tuple[_Job, str]) -> float:
     """One office rendered and thrown away: the spelling dictionary, figure and template caches are
     filled before the worker is handed real work, so that it never holds the last office for long."""
@@ -210,7 +215,10 @@ def run_offices(ds: DataSet, data_dir: Path, templates_dir: Path, job: _Job, off
 
     pool = None
     n_workers = min(jobs - 1, len(offices) - 1)
-    if n_workers >= 1 and len(offices) >= 3:
+    # A spawned worker costs an interpreter start, the data and the templates, and one office
+    # to warm up (seconds on a busy machine): for a province's 15 offices that is more than
+    # it saves (bench/), so workers are only started for large sets.
+    if n_workers >= 1 and len(offices) >= SPAWN_FROM:
         with _sigint_ignored():  # it may start multiprocessing's resource tracker process
             pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=multiprocessing.get_context("spawn"),
                                        initializer=_init_worker,
@@ -235,12 +243,16 @@ def run_offices(ds: DataSet, data_dir: Path, templates_dir: Path, job: _Job, off
 
     try:
         if pool is not None:
-            # Submitting starts the workers. A spawned process inherits an ignored SIGINT through
+            # Submitting starts the workers. Each warm worker is kept two offices ahead
+            # (feed runs once per warm-up and once per finished office), so it never waits
+            # for this busy process to hand it the next one. A spawned process inherits an ignored SIGINT through
             # exec, so Ctrl-C cannot reach it even while it is still importing (before
             # _init_worker runs); this process alone handles Ctrl-C, and stops them.
             with _sigint_ignored():
                 for _ in range(n_workers):
-                    pool.submit(_warm_up, (job, offices[0])).add_done_callback(feed)
+                    warm = pool.submit(_warm_up, (job, offices[0]))
+                    warm.add_done_callback(feed)
+                    warm.add_done_callback(feed)
         # The first office runs here first: a broken template fails fast.
         worker = _Worker(data_dir, templates_dir, ds)
         first = take(front=True)
