@@ -99,8 +99,19 @@ def test_menetapkan_equals_title_and_diktum(built):
         "KEDUA\t:\tKeputusan ini mulai berlaku pada tanggal ditetapkan."]
 
 
-def test_closing_signature_and_salinan(built):
-    p = [x for x in _kep(built) if x]
+def test_closing_signature_original_has_a_signing_space(built):
+    raw = _kep(built)
+    p = [x for x in raw if x]
+    i = p.index("Ditetapkan di Pontianak")
+    assert p[i:] == ["Ditetapkan di Pontianak", "pada tanggal 5 Januari 2026", "KETUA KOMISI PEMILIHAN UMUM",
+                     "PROVINSI KALIMANTAN BARAT,", "MUHAMMAD SYARIFUDDIN BUDI"]
+    # the space to sign in: empty lines between the jabatan and the name
+    j = raw.index("PROVINSI KALIMANTAN BARAT,", raw.index("Ditetapkan di Pontianak"))
+    assert raw[j + 1:j + 5] == ["", "", "", ""] and raw[j + 5] == "MUHAMMAD SYARIFUDDIN BUDI"
+
+
+def test_closing_signature_and_salinan_in_the_copy(built):
+    p = [x for x in paragraphs(built / "prov-kalbar" / "keputusan-salinan.docx") if x]
     i = p.index("Ditetapkan di Pontianak")
     assert p[i:i + 6] == ["Ditetapkan di Pontianak", "pada tanggal 5 Januari 2026", "KETUA KOMISI PEMILIHAN UMUM",
                           "PROVINSI KALIMANTAN BARAT,", "ttd.", "MUHAMMAD SYARIFUDDIN BUDI"]
@@ -173,7 +184,8 @@ def test_lampiran_lists_definitions_and_coordinators(built):
     assert dh[8] == ("9.\tKeputusan Ketua Komisi Pemilihan Umum Provinsi Kalimantan Barat Nomor 2 Tahun 2026 tanggal "
                      "5 Januari 2026 tentang Tim Pembangunan Zona Integritas Menuju Wilayah Bebas dari Korupsi dan "
                      "Wilayah Birokrasi Bersih dan Melayani pada Komisi Pemilihan Umum Provinsi Kalimantan Barat Tahun "
-                     "2026;")
+                     "2026.")  # body text: the last item ends with "." (Mengingat keeps ";")
+    assert all(x.endswith(";") for x in dh[:8])
 
 
 def test_lampiran_figure_is_embedded(built):

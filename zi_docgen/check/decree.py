@@ -79,9 +79,15 @@ def _name_words(ds: DataSet) -> frozenset[str]:
     """People's and offices' names from the registry: correct by definition for spelling."""
     words: set[str] = set()
     for o in ds.offices.values():
-        for value in (o.name, o.short_name, o.province, o.ketua.name, o.salinan.name):
+        for value in (o.name, o.short_name, o.province):
             if isinstance(value, str):
                 words.update(re.findall(r"[\w'-]+", value))
+    # Officials are per year; their names are names whatever year is checked.
+    for year in ds.years:
+        for oy in ds.year(year).office_files.values():
+            for value in (oy.ketua.name if oy.ketua else None, oy.salinan.name if oy.salinan else None):
+                if isinstance(value, str):
+                    words.update(re.findall(r"[\w'-]+", value))
     return frozenset(words)
 
 
@@ -194,7 +200,7 @@ def _keputusan_rules(decree: Decree, out: _Out) -> None:
     if " ".join(k["menetapkan"].plain.split()) != " ".join(expected.split()):
         out.add(decree.srcs.get("title"), "error", "menetapkan", "Menetapkan differs from the heading and title",
                 expected)
-    header = ["LAMPIRAN", k["heading"], f"NOMOR {k['number']} TAHUN {k['year']}", f"TENTANG {k['title_upper']}"]
+    header = ["LAMPIRAN", k["heading"], k["number_line"], f"TENTANG {k['title_upper']}"]
     if lam["header_lines"] != header:
         out.add(decree.srcs.get("title"), "error", "lampiran-header",
                 "the Lampiran header does not repeat the decree's number, year and title", " / ".join(header))

@@ -249,9 +249,10 @@ def _flatten(decree, regulation_ids: set[str]) -> dict[str, _Entry]:
     add("k", "keputusan", "", "title", "", decree.title, s.get("title"))
     add("k", "keputusan", "", "nomor", "", decree.number, s.get("number"))
     add("k", "keputusan", "", "tanggal", "", decree.date_text, s.get("date"))
-    add("k", "keputusan", "", "penandatangan", "", decree.signer_name, decree.office.ketua.src)
-    add("k", "keputusan", "", "salinan-jabatan", "", decree.salinan_jabatan, decree.office.salinan.src)
-    add("k", "keputusan", "", "salinan-nama", "", decree.salinan_name, decree.office.salinan.src)
+    add("k", "keputusan", "", "penandatangan-jabatan", "", decree.signer_jabatan, s.get("ketua"))
+    add("k", "keputusan", "", "penandatangan", "", decree.signer_name, s.get("ketua"))
+    add("k", "keputusan", "", "salinan-jabatan", "", decree.salinan_jabatan, s.get("salinan"))
+    add("k", "keputusan", "", "salinan-nama", "", decree.salinan_name, s.get("salinan"))
     for section, items in (("menimbang", decree.menimbang), ("mengingat", decree.mengingat),
                            ("diktum", decree.diktum)):
         for it in items:

@@ -191,6 +191,11 @@ def _check_regulation_refs(regs: dict[str, Regulation]) -> None:
             if amend not in regs:
                 raise DataError(f"regulation '{rid}' is amended by unknown id '{amend}'", reg.src_of("amended_by"),
                                 "add it to regulations.yaml or fix the id")
+        for key in ("revoked_by", "successor"):
+            other = getattr(reg, key)
+            if other is not None and other not in regs:
+                raise DataError(f"regulation '{rid}': {key} names unknown id '{other}'", reg.src_of(key),
+                                "add it to regulations.yaml or fix the id")
 
 
 def _load_common(root: Path) -> LocDict:

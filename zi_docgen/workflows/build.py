@@ -18,7 +18,7 @@ from typing import Callable, Sequence
 from ..errors import DataError, OutputError, Src, ZiError
 from ..load.dataset import DataSet, load_dataset
 from ..publish.files import ManifestEntry, atomic_write, ensure_dir, sha256, update_manifest
-from ..render.renderer import TEMPLATE_NAMES, Renderer
+from ..render.renderer import Renderer
 from ..resolve.decree import PlaceholderUse, resolve
 
 
@@ -87,7 +87,7 @@ class _Worker:
             if errors and job.draft:
                 decree = dataclasses.replace(decree, forced_draft=True)
         render = not (errors and not job.draft) and not (job.final and decree.placeholders)
-        docs = {name: self.renderer.render(decree, name) for name in TEMPLATE_NAMES} if render else None
+        docs = self.renderer.render_all(decree) if render else None
         return OfficeResult(office_id, decree.is_draft, list(decree.placeholders), errors, docs)
 
 
