@@ -1,10 +1,17 @@
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 from docx import Document
+
+# Users get Indonesian by default. In-process tests assert on the English wording (the
+# msgids, stable while translations are polished) unless they ask for Indonesian with
+# zi_docgen.i18n.use_language("id"); the console-script tests (test_cli*.py) set the
+# user's environment themselves.
+os.environ["ZI_DOCGEN_LANG"] = "en"
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"

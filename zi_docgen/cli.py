@@ -13,25 +13,98 @@ from typing import List, Optional
 import typer
 from rich.console import Console
 
+from . import i18n
 from .errors import ZiError
+from .i18n import _
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  help="Build Indonesian decrees (Keputusan + Lampiran) for Zona Integritas work plans from YAML data.")
+
+def _take_lang(argv: list[str]) -> tuple[list[str], Optional[str]]:
+    """Remove --lang X / --lang=X from anywhere in argv (it is global, but users put it after the command too)."""
+    rest: list[str] = []
+    lang = None
+    it = iter(argv)
+    for arg in it:
+        if arg == "--":
+            rest.append(arg)
+            rest.extend(it)
+            break
+        if arg == "--lang":
+            lang = next(it, "")
+        elif arg.startswith("--lang="):
+            lang = arg.split("=", 1)[1]
+        else:
+            rest.append(arg)
+    return rest, lang
+
+
+def _apply_lang(lang: Optional[str]) -> None:
+    if lang is None:
+        return
+    try:
+        i18n.set_language(lang)
+    except ValueError:
+        # Speak the default language and say so once; the run goes on.
+        Console(stderr=True).print(_("unknown language {lang!r}: use 'id' or 'en'").format(lang=lang), markup=False)
+
+
+# Help texts are made when this module is imported: choose the language first.
+_apply_lang(_take_lang(sys.argv[1:])[1])
+
+
+def _localize_typer() -> None:
+    """Typer's own help headings are module constants read at display time; translate those that exist."""
+    try:
+        from typer import rich_utils
+    except ImportError:  # a Typer without Rich help: its headings stay English
+        return
+    for name, text in (("ARGUMENTS_PANEL_TITLE", _("Arguments")), ("OPTIONS_PANEL_TITLE", _("Options")),
+                       ("COMMANDS_PANEL_TITLE", _("Commands")), ("DEFAULT_STRING", _("[default: {}]")),
+                       ("REQUIRED_LONG_STRING", _("[required]"))):
+        if isinstance(getattr(rich_utils, name, None), str):
+            setattr(rich_utils, name, text)
+
+
+_localize_typer()
+
+app = typer.Typer(add_completion=False, pretty_exceptions_enable=False,
+                  context_settings={"help_option_names": ["-h", "--help"]},
+                  help=_("Build Indonesian decrees (Keputusan + Lampiran) for Zona Integritas work plans from YAML data."))
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
-DATA = typer.Option(Path("data"), "--data", help="Data folder.")
-YEAR = typer.Option(None, "--year", help="Year to use (default: the latest year in the data folder).")
-SATKER = typer.Option(None, "--satker", help="Office id (repeatable); default: every office.")
-ALL = typer.Option(False, "--all", help="Every office in the registry (the default).")
-TEMPLATES = typer.Option(Path("templates"), "--templates", help="Folder with keputusan.docx and lampiran.docx.")
+DATA = typer.Option(Path("data"), "--data", help=_("Data folder."))
+YEAR = typer.Option(None, "--year", help=_("Year to use (default: the latest year in the data folder)."))
+SATKER = typer.Option(None, "--satker", help=_("Satker id (repeatable); default: every satker."))
+ALL = typer.Option(False, "--all", help=_("Every satker in the registry (the default)."))
+TEMPLATES = typer.Option(None, "--templates", show_default=False,
+                         help=_("Folder with keputusan.docx and lampiran.docx (default: ./templates if it exists, "
+                                "else the templates shipped with zi-docgen)."))
 
 _state = {"debug": False}
 
 
-@app.callback()
-def _main(debug: bool = typer.Option(False, "--debug", help="Show the full traceback on errors.")) -> None:
+def _version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        out.print(f"zi-docgen {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback(invoke_without_command=True)
+def _main(
+    ctx: typer.Context,
+    debug: bool = typer.Option(False, "--debug", help=_("Show the full traceback on errors.")),
+    lang: Optional[str] = typer.Option(None, "--lang", metavar="id|en",
+                                       help=_("Language of messages and reports: id (default) or en.")),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help=_("Show the version and exit.")),
+) -> None:
     _state["debug"] = debug
+    if ctx.invoked_subcommand is None:
+        # Bare `zi-docgen`: the help is the answer, not an error.
+        out.print(ctx.get_help(), markup=False)
+        raise typer.Exit(0)
 
 
 class OutFormat(str, Enum):
@@ -49,20 +122,19 @@ def _offices(satker: Optional[List[str]], all_: bool) -> list[str]:
     return [] if all_ or not satker else list(satker)
 
 
-@app.command()
+@app.command(help=_("Write <out>/<year>/<satker>/keputusan.docx and lampiran.docx, and <out>/<year>/manifest.json."))
 def build(
     data: Path = DATA,
     year: Optional[int] = YEAR,
     satker: Optional[List[str]] = SATKER,
     all_: bool = ALL,
-    out_dir: Path = typer.Option(Path("output"), "--out", help="Output folder."),
+    out_dir: Path = typer.Option(Path("output"), "--out", help=_("Output folder.")),
     templates: Path = TEMPLATES,
-    jobs: Optional[int] = typer.Option(None, "--jobs", min=1, help="Worker processes (default: all cores)."),
-    final: bool = typer.Option(False, "--final", help="Refuse while any placeholder remains."),
-    draft: bool = typer.Option(False, "--draft", help="Build even with check errors; every page is marked DRAFT."),
-    pdf: bool = typer.Option(False, "--pdf", help="Also make PDFs with LibreOffice."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", min=1, help=_("Worker processes (default: all cores).")),
+    final: bool = typer.Option(False, "--final", help=_("Refuse while any placeholder remains.")),
+    draft: bool = typer.Option(False, "--draft", help=_("Build even with check errors; every page is marked DRAFT.")),
+    pdf: bool = typer.Option(False, "--pdf", help=_("Also make PDFs with LibreOffice.")),
 ) -> None:
-    """Write <out>/<year>/<satker>/keputusan.docx and lampiran.docx, and <out>/<year>/manifest.json."""
     from .workflows.build import build as run_build
 
     show = sys.stderr.isatty()
@@ -71,7 +143,7 @@ def build(
     if show:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-        progress = Progress(TextColumn("[bold]Membuat dokumen"), BarColumn(), MofNCompleteColumn(),
+        progress = Progress(TextColumn("[bold]" + _("Building documents")), BarColumn(), MofNCompleteColumn(),
                             TimeElapsedColumn(), console=err, transient=True)
 
     def on_start(n: int) -> None:
@@ -92,67 +164,66 @@ def build(
             progress.stop()
     n = len(result.entries)
     drafts = result.drafts
-    msg = f"wrote {n} documents for {len(result.offices)} office(s) to {result.out_dir}"
+    msg = i18n.ngettext("wrote {n} document for {k} satker to {out}", "wrote {n} documents for {k} satker to {out}",
+                        n).format(n=n, k=len(result.offices), out=result.out_dir)
     if drafts:
-        msg += f"; {len(drafts)} office(s) are DRAFT (placeholders or --draft): run 'zi-docgen check' to see why"
+        msg += "; " + i18n.ngettext("{k} satker is DRAFT (placeholders or --draft): run 'zi-docgen check' to see why",
+                                    "{k} satker are DRAFT (placeholders or --draft): run 'zi-docgen check' to see why",
+                                    len(drafts)).format(k=len(drafts))
     out.print(msg)
 
 
-@app.command()
+@app.command(help=_("List the satker registry."))
 def satker(data: Path = DATA) -> None:
-    """List the office registry."""
     from rich.table import Table
 
     from .load.dataset import load_dataset
 
     ds = load_dataset(data)
     table = Table(show_edge=False, box=None, pad_edge=False)
-    for col in ("id", "level", "name", "seat", "number style"):
+    for col in (_("id"), _("level"), _("name"), _("seat"), _("number style")):
         table.add_column(col)
     for o in ds.offices.values():
         table.add_row(o.id, o.level, o.name, o.seat, o.number_style)
     out.print(table)
 
 
-@app.command()
+@app.command(help=_("Check a decree before signing: spelling, drafting rules, consistency. Exit 1 on errors."))
 def check(
     data: Path = DATA,
     year: Optional[int] = YEAR,
     satker: Optional[List[str]] = SATKER,
     all_: bool = ALL,
-    fmt: OutFormat = typer.Option(OutFormat.text, "--format", help="text or json."),
+    fmt: OutFormat = typer.Option(OutFormat.text, "--format", help=_("text or json.")),
 ) -> None:
-    """Check a decree before signing: spelling, drafting rules, consistency. Exit 1 on errors."""
     from .check import run_check
 
     code = run_check(data, year=year, satkers=_offices(satker, all_), fmt=fmt.value, console=out)
     raise typer.Exit(code)
 
 
-@app.command("new-year")
+@app.command("new-year", help=_("Create data/<NEW> from data/<OLD>; print what must be filled in."))
 def new_year(
-    old: int = typer.Argument(..., help="The year to copy, e.g. 2026."),
-    new: int = typer.Argument(..., help="The new year, e.g. 2027."),
+    old: int = typer.Argument(..., help=_("The year to copy, e.g. 2026.")),
+    new: int = typer.Argument(..., help=_("The new year, e.g. 2027.")),
     data: Path = DATA,
 ) -> None:
-    """Create data/<NEW> from data/<OLD>; print what must be filled in."""
     from .workflows.newyear import new_year as run_new_year
 
     for line in run_new_year(data, old, new):
         out.print(line)
 
 
-@app.command()
+@app.command(help=_("Compare two years, or two .docx files. Exit 0 identical, 1 different, 2 trouble."))
 def diff(
-    old: str = typer.Argument(..., help="A year (e.g. 2026) or a .docx file."),
-    new: str = typer.Argument(..., help="A year (e.g. 2027) or a .docx file."),
+    old: str = typer.Argument(..., help=_("A year (e.g. 2026) or a .docx file.")),
+    new: str = typer.Argument(..., help=_("A year (e.g. 2027) or a .docx file.")),
     data: Path = DATA,
-    satker: Optional[str] = typer.Option(None, "--satker", help="Office to compare (default: prov-kalbar, the first)."),
-    fmt: DiffFormat = typer.Option(DiffFormat.text, "--format", help="text, html or json."),
-    redline: Optional[Path] = typer.Option(None, "--redline", help="Also write NEW with Word tracked changes against OLD. For two years: FILE.docx (Keputusan) and FILE-lampiran.docx (Lampiran)."),
+    satker: Optional[str] = typer.Option(None, "--satker", help=_("Satker to compare (default: the first in the registry).")),
+    fmt: DiffFormat = typer.Option(DiffFormat.text, "--format", help=_("text, html or json.")),
+    redline: Optional[Path] = typer.Option(None, "--redline", help=_("Also write NEW with Word tracked changes against OLD. For two years: FILE.docx (Keputusan) and FILE-lampiran.docx (Lampiran).")),
     templates: Path = TEMPLATES,
 ) -> None:
-    """Compare two years, or two .docx files. Exit 0 identical, 1 different, 2 trouble."""
     from .compare.diffing import run_diff
 
     code = run_diff(old, new, data=data, satker=satker, fmt=fmt.value, redline=redline, templates=templates,
@@ -160,19 +231,18 @@ def diff(
     raise typer.Exit(code)
 
 
-@app.command()
+@app.command(help=_("Render pages to PNG (LibreOffice + pdftoppm) for a quick look."))
 def preview(
-    document: Path = typer.Argument(..., help="A .docx or .pdf file."),
-    out_dir: Path = typer.Option(None, "--out", help="Folder for the PNG pages (default: beside the file)."),
-    dpi: int = typer.Option(60, "--dpi", min=20, max=600),
+    document: Path = typer.Argument(..., help=_("A .docx or .pdf file.")),
+    out_dir: Path = typer.Option(None, "--out", help=_("Folder for the PNG pages (default: beside the file).")),
+    dpi: int = typer.Option(60, "--dpi", min=20, max=600, help=_("Resolution of the PNG pages.")),
 ) -> None:
-    """Render pages to PNG (LibreOffice + pdftoppm) for a quick look."""
     from .publish.pdf import PdfError, convert_to_pdf, preview as run_preview
 
     from .errors import OutputError, Src
 
     if not document.exists():
-        raise OutputError("file not found", Src.of(document))
+        raise OutputError(_("file not found"), Src.of(document))
     try:
         pdf = document if document.suffix.lower() == ".pdf" else convert_to_pdf([document])[0]
         pages = run_preview(pdf, out_dir or document.parent, dpi=dpi)
@@ -183,7 +253,11 @@ def preview(
 
 
 def main(argv: list[str] | None = None) -> None:
-    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    argv, lang = _take_lang(list(sys.argv[1:] if argv is None else argv))
+    if lang is not None:
+        _apply_lang(lang)
+        _localize_typer()
+    debug = "--debug" in argv
     try:
         # Without standalone mode Typer returns the exit code of typer.Exit, and
         # turns Ctrl-C into a returned 130.
@@ -202,7 +276,7 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         if debug:
             raise
-        err.print("interrupted: earlier outputs are untouched; run the command again", markup=False)
+        err.print(_("interrupted: earlier outputs are untouched; run the command again"), markup=False)
         sys.exit(2)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
@@ -212,15 +286,15 @@ def main(argv: list[str] | None = None) -> None:
         # Typer ≥ 0.20 vendors its own copy of click: catch whichever one raised.
         aborts, click_errors = _click_exceptions()
         if isinstance(exc, aborts):
-            err.print("interrupted: earlier outputs are untouched; run the command again", markup=False)
+            err.print(_("interrupted: earlier outputs are untouched; run the command again"), markup=False)
             sys.exit(2)
         if isinstance(exc, click_errors):
             exc.show()
             sys.exit(2)
         if debug:
             raise
-        err.print(f"internal error: {type(exc).__name__}: {exc} (run again with --debug and report the output)",
-                  markup=False)
+        err.print(_("internal error: {kind}: {exc} (run again with --debug and report the output)").format(
+            kind=type(exc).__name__, exc=exc), markup=False)
         sys.exit(2)
 
 

@@ -8,6 +8,7 @@ The result is plain immutable data that render, check and diff all share.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import Any, Iterator
 
 from . import citations, labels
 from .dates import long_date
+from .document import BlockKind, Generated, Node, Role, address, build_tree, index, split_address
 from ..errors import DataError, Src
 from ..load.dataset import DataSet, build_common
 from ..load.model import (Area, Block, Chapter, JdihInfo, ListItem, Numbering, Office, OfficeYear, Placeholder,
@@ -30,6 +32,9 @@ class RItem:
     src: Src | None = None
     term: str = ""
     items: tuple["RItem", ...] = ()
+    term_src: Src | None = None
+    generated: Generated = ""      # what computed it (see document.Generated)
+    role: Role = ""
 
     @property
     def full_text(self) -> str:
@@ -39,11 +44,12 @@ class RItem:
 @dataclass(frozen=True)
 class RBlock:
     id: str
-    kind: str                      # para | heading | list | figure
+    kind: BlockKind
     text: str = ""
     items: tuple[RItem, ...] = ()
     src: Src | None = None
-    generated: str = ""            # what computed it (dasar_hukum, component_model, areas), if anything
+    generated: Generated = ""      # what computed it (dasar_hukum, component_model, areas), if anything
+    role: Role = ""                # what it is for (legal-bases, area-intro, …): rules read this
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,8 @@ class RSection:
     title: str
     blocks: tuple[RBlock, ...]
     src: Src | None = None
+    generated: Generated = ""
+    role: Role = ""
 
 
 @dataclass(frozen=True)
@@ -172,36 +180,37 @@ class Decree:
                 for b in s.blocks:
                     yield f"{ch.id}/{s.id}/{b.id}", b
 
-    def texts(self) -> Iterator[tuple[str, str, Src | None]]:
-        """Every piece of running text as (address, plain-markup text, source), in reading order."""
-        yield "keputusan/title", self.title, self.srcs.get("title")
-        for m in self.menimbang:
-            yield f"keputusan/menimbang/{m.id}", m.text, m.src
-        for m in self.mengingat:
-            yield f"keputusan/mengingat/{m.id}", m.text, m.src
-        for d in self.diktum:
-            yield f"keputusan/diktum/{d.id}", d.text, d.src
-        for i, line in enumerate(self.cover):
-            yield f"lampiran/cover/{i}", line, self.srcs.get("cover")
-        for ch in (*self.chapters, self.penutup):
-            yield f"lampiran/{ch.id}/title", ch.title, ch.src
-            for s in ch.sections:
-                yield f"lampiran/{ch.id}/{s.id}/title", s.title, s.src
-        for addr, b in self.blocks():
-            if b.kind in ("para", "heading"):
-                yield f"lampiran/{addr}", b.text, b.src
-            for it in _walk_items(b.items):
-                yield f"lampiran/{addr}/{it.id}", it.full_text, it.src
-        yield "lampiran/targets/title", self.targets_title, self.srcs.get("targets_title")
-        for g in self.targets:
-            for r in g.rows:
-                yield f"lampiran/targets/{g.area_id}/{r.id}", r.label, r.src
+    # ------------------------------------------------------------ the tree (see document.py)
 
+    @functools.cached_property
+    def tree(self) -> Node:
+        """The decree as one tree of addressable nodes (built once, on first use)."""
+        return build_tree(self)
 
-def _walk_items(items: tuple[RItem, ...]) -> Iterator[RItem]:
-    for it in items:
-        yield it
-        yield from _walk_items(it.items)
+    @functools.cached_property
+    def _index(self) -> dict[str, Node]:
+        return index(self.tree)
+
+    def walk(self) -> Iterator[Node]:
+        """Every node in reading order (Keputusan, then Lampiran), the root first."""
+        return self.tree.walk()
+
+    def find(self, addr: str) -> Node:
+        """The node at an address ("office:part/id/…") or a path ("part/id/…"); KeyError if none."""
+        office, path = split_address(addr)
+        if office is not None and office != self.office.id:
+            raise KeyError(f"{addr}: this decree is of '{self.office.id}'")
+        return self._index[path]
+
+    def get(self, addr: str) -> Node | None:
+        try:
+            return self.find(addr)
+        except KeyError:
+            return None
+
+    def address(self, node: Node | str) -> str:
+        """The full address of a node (or of a path) in this office's decree."""
+        return address(self.office.id, node)
 
 
 def plain(text: str) -> str:
@@ -403,7 +412,7 @@ def _legal_bases(r: _Resolver, ids: list[str], raw_list: Any, what: str) -> tupl
     for i, c in enumerate(cited):
         amendments = [_cited(r, a, regs[a]) for a in c.reg.amended_by]
         out.append(RItem(c.id, labels.item_label("number", i + 1), citations.cite(c, amendments) + ";",
-                         c.reg.src_of("title")))
+                         c.reg.src_of("title"), generated=what, role="legal-basis"))
     return tuple(out)
 
 
@@ -439,16 +448,19 @@ class _LampiranCtx:
                         tuple(self.blocks(ch.blocks)), tuple(rsections), ch.src)
 
     def area_section(self, area: Area, label: str, n: int) -> RSection:
-        blocks = [RBlock(f"{area.id}-target-label", "heading", "Target:", src=area.src_of("targets"))]
+        blocks = [RBlock(f"{area.id}-target-label", "heading", "Target:", src=area.src_of("targets"),
+                         generated="areas", role="area-targets-heading")]
         blocks.append(RBlock(f"{area.id}-targets", "list", items=self.items(area.targets, "number"),
-                             src=area.src_of("targets")))
-        blocks.append(RBlock(f"{area.id}-aksi-label", "heading", "Rencana Aksi:", src=area.src_of("actions")))
+                             src=area.src_of("targets"), role="area-targets"))
+        blocks.append(RBlock(f"{area.id}-aksi-label", "heading", "Rencana Aksi:", src=area.src_of("actions"),
+                             generated="areas", role="area-actions-heading"))
         if area.intro:
             blocks.append(RBlock(f"{area.id}-intro", "para", self.r.text(area.intro, area.src_of("intro")),
-                                 src=area.src_of("intro")))
+                                 src=area.src_of("intro"), role="area-intro"))
         blocks.append(RBlock(f"{area.id}-actions", "list", items=self.items(area.actions, area.numbering),
-                             src=area.src_of("actions")))
-        return RSection(area.id, label, f"AREA {labels.roman(n)} – {area.name}", tuple(blocks), area.src)
+                             src=area.src_of("actions"), role="area-actions"))
+        return RSection(area.id, label, f"AREA {labels.roman(n)} – {area.name}", tuple(blocks), area.src,
+                        generated="areas", role="area")
 
     def blocks(self, blocks: list[Block]) -> Iterator[RBlock]:
         for b in blocks:
@@ -462,11 +474,12 @@ class _LampiranCtx:
                 # Body text: the list ends its last item with "." (Mengingat keeps ";" throughout).
                 n = len(self.dasar_hukum)
                 items = tuple(RItem(it.id, labels.item_label(b.numbering, i + 1),
-                                    it.text[:-1] + "." if i == n - 1 and it.text.endswith(";") else it.text, it.src)
+                                    it.text[:-1] + "." if i == n - 1 and it.text.endswith(";") else it.text, it.src,
+                                    generated="dasar_hukum", role="legal-basis")
                               for i, it in enumerate(self.dasar_hukum))
-                yield RBlock(b.id, "list", items=items, src=b.src, generated="dasar_hukum")
+                yield RBlock(b.id, "list", items=items, src=b.src, generated="dasar_hukum", role="legal-bases")
             elif b.generate == "component_model":
-                yield RBlock(b.id, "figure", src=b.src, generated="component_model")
+                yield RBlock(b.id, "figure", src=b.src, generated="component_model", role="component-model")
 
     def items(self, items: list[ListItem], numbering: Numbering, depth: int = 1) -> tuple[RItem, ...]:
         if depth > 2:
@@ -479,13 +492,15 @@ class _LampiranCtx:
             if it.generate == "coordinators":
                 names = [a.name for a in self.pengungkit]
                 subs = tuple(RItem(f"{it.id}-{a.id}", labels.item_label(it.numbering, j + 1),
-                                   f"Koordinator {a.name}" + (";" if j < len(names) - 1 else "."), it.src_of("generate"))
+                                   f"Koordinator {a.name}" + (";" if j < len(names) - 1 else "."), it.src_of("generate"),
+                                   generated="coordinators", role="coordinator")
                              for j, a in enumerate(self.pengungkit))
             elif it.items:
                 subs = self.items(it.items, it.numbering, depth + 1)
             out.append(RItem(it.id, labels.item_label(numbering, i + 1), self.r.text(it.text, it.src_of("text")),
                              it.src_of("text"), term=self.r.text(it.term, it.src_of("term")) if it.term else "",
-                             items=subs))
+                             items=subs, term_src=it.src_of("term") if it.term else None,
+                             role="coordinators" if it.generate == "coordinators" else ""))
         return tuple(out)
 
 

@@ -1,0 +1,90 @@
+"""The installed `zi-docgen` script as a user meets it: short messages, exit 2, never a traceback."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+
+import pytest
+
+
+def script() -> str:
+    for folder in (Path(sys.executable).parent, Path(sysconfig.get_path("scripts"))):
+        found = shutil.which("zi-docgen", path=str(folder))
+        if found:
+            return found
+    pytest.fail("the zi-docgen console script is not installed in this environment (pip install -e .)")
+
+
+def user_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG", "ZI_DOCGEN_LANG")}
+    env.update({"LANG": "C.UTF-8", "COLUMNS": "100", "NO_COLOR": "1"}, **extra)
+    return env
+
+
+def run(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run([script(), *args], cwd=cwd, env=user_env(**env), capture_output=True, text=True,
+                          timeout=300)
+
+
+USAGE_ERRORS = [
+    (["biuld"], "No such command 'biuld'. Did you mean 'build'?"),
+    (["build", "--yaer", "2027"], "No such option: --yaer"),
+    (["chek"], "No such command 'chek'. Did you mean 'check'?"),
+    (["new-year", "2027"], "Missing argument 'new'"),
+    (["diff", "2026"], "Missing argument 'new'"),
+    (["preview"], "Missing argument 'document'"),
+    (["check", "--year", "dua"], "Invalid value for '--year'"),
+    (["--lang", "en", "biuld"], "No such command 'biuld'"),
+]
+
+
+@pytest.mark.parametrize("args,message", USAGE_ERRORS, ids=[" ".join(a) for a, _ in USAGE_ERRORS])
+def test_usage_error_is_one_short_message_and_exit_2(tmp_path, args, message):
+    r = run(args, tmp_path)
+    assert r.returncode == 2, r
+    assert "Traceback" not in r.stdout + r.stderr
+    assert message in r.stderr
+    assert len(r.stderr.splitlines()) <= 8
+
+
+@pytest.mark.parametrize("args", [["-h"], ["--help"], []], ids=["-h", "--help", "bare"])
+def test_help_in_indonesian_by_default(tmp_path, args):
+    r = run(args, tmp_path)
+    assert r.returncode == 0, r
+    assert "Traceback" not in r.stdout + r.stderr
+    assert "Usage: zi-docgen" in r.stdout
+    assert "Periksa Keputusan sebelum ditandatangani" in r.stdout
+    assert "Perintah" in r.stdout and "Opsi" in r.stdout
+
+
+def test_help_in_english_on_request(tmp_path):
+    for args, env in ((["--lang", "en", "-h"], {}), (["-h", "--lang=en"], {}), (["-h"], {"LANG": "en_US.UTF-8"}),
+                      (["-h"], {"LC_MESSAGES": "en_GB.UTF-8"})):
+        r = run(args, tmp_path, **env)
+        assert r.returncode == 0, r
+        assert "Check a decree before signing" in r.stdout, (args, env)
+        assert "Periksa Keputusan" not in r.stdout
+
+
+def test_subcommand_help_with_h(tmp_path):
+    r = run(["build", "-h"], tmp_path)
+    assert r.returncode == 0 and "--year" in r.stdout and "Folder hasil." in r.stdout
+
+
+def test_version(tmp_path):
+    from zi_docgen import __version__
+
+    r = run(["--version"], tmp_path)
+    assert r.returncode == 0, r
+    assert r.stdout.strip() == f"zi-docgen {__version__}"
+
+
+def test_unknown_language_is_said_and_the_run_goes_on(tmp_path):
+    r = run(["--lang", "fr", "--version"], tmp_path)
+    assert r.returncode == 0
+    assert "bahasa 'fr' tidak dikenal" in r.stderr
