@@ -190,16 +190,36 @@ def satker(data: Path = DATA) -> None:
 
 @app.command(help=_("Check a decree before signing: spelling, drafting rules, consistency. Exit 1 on errors."))
 def check(
+    files: Optional[List[Path]] = typer.Argument(None, help=_("Hand-typed decree(s) (.docx) to check instead of the data.")),
     data: Path = DATA,
     year: Optional[int] = YEAR,
     satker: Optional[List[str]] = SATKER,
     all_: bool = ALL,
     fmt: OutFormat = typer.Option(OutFormat.text, "--format", help=_("text or json.")),
 ) -> None:
+    if files:
+        from .workflows.importing import run_check_docx
+
+        raise typer.Exit(run_check_docx(list(files), fmt=fmt.value, console=out, data=data))
     from .check import run_check
 
     code = run_check(data, year=year, satkers=_offices(satker, all_), fmt=fmt.value, console=out)
     raise typer.Exit(code)
+
+
+@app.command("import", help=_("Turn a satker's hand-typed decree into its data for the year (its own text becomes its patch)."))
+def import_(
+    files: List[Path] = typer.Argument(..., help=_("The hand-typed decree: one .docx, or the Keputusan and the Lampiran.")),
+    satker: str = typer.Option(..., "--satker", help=_("Satker id (see 'zi-docgen satker').")),
+    year: Optional[int] = YEAR,
+    data: Path = DATA,
+    dry_run: bool = typer.Option(False, "--dry-run", help=_("Print the report; write nothing.")),
+    fmt: OutFormat = typer.Option(OutFormat.text, "--format", help=_("text or json.")),
+) -> None:
+    from .workflows.importing import run_import
+
+    raise typer.Exit(run_import(list(files), satker=satker, year=year, data=data, dry_run=dry_run,
+                                fmt=fmt.value, console=out))
 
 
 @app.command("new-year", help=_("Create data/<NEW> from data/<OLD>; print what must be filled in."))

@@ -66,3 +66,18 @@ class TemplateProblem(ZiError):
 
 class OutputError(ZiError):
     """The output cannot be written (path is a file, no permission, disk full)."""
+
+
+class EditRefused(ZiError):
+    """An edit of the data folder was refused; nothing was written."""
+
+
+class StaleEdit(EditRefused):
+    """An edit was based on an older version of the item than the one on disk."""
+
+    def __init__(self, message: str, src: Src | None = None, hint: str | None = None, current: str = ""):
+        super().__init__(message, src, hint)
+        self.current = current
+
+    def __reduce__(self):
+        return (self.__class__, (self.message, self.src, self.hint, self.current))

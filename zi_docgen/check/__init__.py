@@ -4,7 +4,7 @@
     check_text(text, path)   -> [Finding]     the text rules on a raw text (e.g. a hand-typed decree)
     run_check(data, ...)     -> exit code     the `zi-docgen check` command
 
-Rules (rule ids as printed):
+Rules (rule ids as printed; findings.RULES describes each one):
 
 words (decree texts and raw text)
     spelling            Hunspell id_ID + project lexicon + the registry's names; *italic* words skipped
@@ -15,14 +15,16 @@ words (decree texts and raw text)
     date, day-name      dates exist; "hari Rabu tanggal 9 Maret 2022" names the right day
     area-name           outdated names of the six areas of PermenPANRB 90/2021
     rahmat              no "DENGAN RAHMAT TUHAN YANG MAHA ESA" in a Keputusan
+    end-punct           a paragraph or list item of the Lampiran ends with punctuation
 drafting (Lampiran II UU 12/2011 and KPU practice)
-    menimbang-bahwa, menimbang-end, menimbang-refs, decree-title, menetapkan, diktum-label,
-    diktum-berlaku, lampiran-header, title-year, seat, date-agree, date-order,
-    mengingat-gazette, mengingat-gazette-year, mengingat-amendment, mengingat-date, mengingat-id,
-    mengingat-duplicate, mengingat-order
+    menimbang-bahwa, menimbang-end, menimbang-refs, decree-title, diktum-berlaku, title-year, seat,
+    date-order, mengingat-gazette, mengingat-gazette-year, mengingat-amendment, mengingat-date,
+    mengingat-id, mengingat-duplicate
 consistency
-    area-name, area-order, area-consistency, area-intro, target-order, target-range,
-    target-cumulative, target-missing, duplicate
+    area-name, area-order, area-intro, target-order, target-cumulative, target-missing, duplicate
+raw text only (hand-typed text, where people type what the tool computes)
+    foreign-text, mengingat-end, mengingat-order, menetapkan, lampiran-header, date-agree,
+    heading-dash, area-consistency, target-range
 placeholders
     placeholder         not an error: a value not known yet (listed separately)
 """
@@ -46,7 +48,7 @@ def check_offices(ds, year: int, offices: list[str]) -> list[Finding]:
 
     merged: dict[tuple, list] = {}
     for oid in offices:
-        for f in check_decree(resolve(ds, year, oid), ds):
+        for f in check_decree(resolve(ds, year, oid), ds):  # shared text: computed once (RunCache)
             merged.setdefault(f.key(), [f, []])[1].append(oid)
     out = []
     for f, oids in merged.values():
@@ -57,7 +59,6 @@ def check_offices(ds, year: int, offices: list[str]) -> list[Finding]:
 
 def run_check(data: Path, *, year: int | None, satkers: list[str], fmt: str, console) -> int:
     """`zi-docgen check`: 0 no errors (warnings allowed), 1 errors; a ZiError means 2 (could not run)."""
-    from ..workflows.build import select_offices
     from ..load.dataset import load_dataset
 
     if fmt not in ("text", "json"):
@@ -68,7 +69,9 @@ def run_check(data: Path, *, year: int | None, satkers: list[str], fmt: str, con
     if year not in ds.years:
         known = ", ".join(map(str, ds.years)) or "none"
         raise DataError(f"unknown year {year}", Src.of(data), f"years in the data folder: {known}")
-    offices = select_offices(ds, satkers)
+    offices = list(dict.fromkeys(satkers)) or list(ds.offices)
+    for oid in offices:
+        ds.office(oid)  # an unknown id is a DataError with a suggestion
     findings = check_offices(ds, year, offices)
     errors = [f for f in findings if f.severity == "error"]
     warnings = [f for f in findings if f.severity == "warning"]

@@ -1,77 +1,75 @@
-"""check_decree: every rule over one resolved office-year, findings pointing into the YAML."""
+"""check_decree: every rule over one resolved office-year, read through its document tree.
+
+Findings point into the YAML (the nodes' sources). What a node is for comes from
+its kind and role (set by resolve), never from how its id is spelled.
+
+Most text is the same for every office of a year. Findings on one text depend
+only on the text, where it was written and the rule context (RunCache keys), so a
+run over many offices (`check_offices`) computes them once.
+"""
 from __future__ import annotations
 
 import datetime as dt
 import difflib
-import functools
 import re
-from dataclasses import dataclass
-from typing import Iterator
+import weakref
+from dataclasses import dataclass, field
+from typing import Any
 
-from ..resolve import citations, labels
 from ..errors import Src
-from ..load.dataset import DataSet, build_common
-from ..resolve.markup import to_plain
+from ..load.dataset import DataSet
 from ..load.model import MONTHS, Regulation
-from ..resolve.decree import Decree, RItem
+from ..load.source import locate
+from ..resolve import citations
+from ..resolve.decree import Decree
+from ..resolve.document import Node
+from ..resolve.markup import to_plain
 from . import textrules as tr
 from .findings import Finding
-from ..load.source import file_lines, locate
-from .tables import AREA_ALIASES, AREA_OUTDATED, AREAS_90_2021, RAHMAT
+from .tables import AREA_ALIASES, AREA_OUTDATED, AREAS_90_2021
 
 
 @dataclass(frozen=True)
 class Unit:
-    """One piece of resolved text and where its value was written."""
+    """One piece of text that the word rules read, and where its value was written."""
 
-    addr: str
+    path: str            # the node's path (document.py); a term adds "/term"
     text: str            # as resolved, with *markup*
     src: Src | None
-    part: str            # keputusan | lampiran | registry
-    compare: bool = False  # taking part in the duplicate-paragraph rule
+    registry: bool = False  # a registry value (the seat): spelling only
+    compare: str = ""    # "paragraph" | "item": running text of the Lampiran (duplicate, end-punct)
 
 
-def _term_src(src: Src | None) -> Src | None:
-    """A term is written on the line(s) above its text: `term: …` then `text: …`."""
-    lines = file_lines(src.file) if src and src.line else None
-    if lines:
-        for i in range(src.line - 1, max(-1, src.line - 8), -1):
-            m = re.match(r"^(\s*(?:-\s+)?term:\s*)\S", lines[i])
-            if m:
-                return Src(src.file, i + 1, len(m.group(1)) + 1)
-    return src
-
-
-def _items(items: tuple[RItem, ...], addr: str, compare: bool) -> Iterator[Unit]:
-    for it in items:
-        if it.term:
-            yield Unit(f"{addr}/{it.id}/term", it.term, _term_src(it.src), "lampiran")
-        if it.text:
-            yield Unit(f"{addr}/{it.id}", it.text, it.src, "lampiran", compare)
-        yield from _items(it.items, f"{addr}/{it.id}", compare)
+# Containers and nodes without running text of their own.
+_NO_TEXT = {"document", "part", "menimbang", "mengingat", "diktum", "cover", "kata-pengantar", "list", "figure",
+            "target-group"}
+# Values of the Keputusan that are not running text (number, date, names) or are checked elsewhere.
+_TEXT_FIELDS = {"title"}
 
 
 def units(decree: Decree) -> list[Unit]:
-    d = decree
-    out = [Unit("keputusan/title", d.title, d.srcs.get("title"), "keputusan")]
-    out += [Unit(f"keputusan/menimbang/{m.id}", m.text, m.src, "keputusan") for m in d.menimbang]
-    out += [Unit(f"keputusan/mengingat/{m.id}", m.text, m.src, "keputusan") for m in d.mengingat]
-    out += [Unit(f"keputusan/diktum/{m.id}", m.text, m.src, "keputusan") for m in d.diktum]
-    out += [Unit(f"lampiran/cover/{i}", line, d.srcs.get("cover"), "lampiran") for i, line in enumerate(d.cover)]
-    for ch in (*d.chapters, d.penutup):
-        out.append(Unit(f"lampiran/{ch.id}/title", ch.title, ch.src, "lampiran"))
-        for s in ch.sections:
-            out.append(Unit(f"lampiran/{ch.id}/{s.id}/title", s.title, s.src, "lampiran"))
-    for addr, b in d.blocks():
-        generated = b.id.endswith("-daftar") and any(it.id in {m.id for m in d.mengingat} for it in b.items)
-        if b.kind in ("para", "heading") and b.text:
-            out.append(Unit(f"lampiran/{addr}", b.text, b.src, "lampiran", compare=b.kind == "para"))
-        out += _items(b.items, f"lampiran/{addr}", compare=not generated)
-    out.append(Unit("lampiran/targets/title", d.targets_title, d.srcs.get("targets_title"), "lampiran"))
-    for g in d.targets:
-        for r in g.rows:
-            out.append(Unit(f"lampiran/targets/{g.area_id}/{r.id}", r.label, r.src, "lampiran"))
-    out.append(Unit("registry/seat", d.office.seat, d.office.src_of("seat"), "registry"))
+    """The texts of a decree that the word rules read, in reading order."""
+    out: list[Unit] = []
+    for n in decree.walk():
+        if n.kind in _NO_TEXT:
+            continue
+        if n.kind == "field":
+            if n.id == "tempat":
+                out.append(Unit(n.path, n.text, n.src, registry=True))
+            elif n.id in _TEXT_FIELDS:
+                out.append(Unit(n.path, n.text, n.src))
+            continue
+        lampiran = n.part == "lampiran"
+        if n.term:
+            out.append(Unit(f"{n.path}/term", n.term, n.term_src or n.src))
+        if not n.text:
+            continue
+        compare = ""
+        if lampiran and n.kind == "para":
+            compare = "paragraph"
+        elif lampiran and n.kind == "item" and n.role != "legal-basis":
+            compare = "item"
+        out.append(Unit(n.path, n.text, n.src, compare=compare))
     return out
 
 
@@ -91,11 +89,34 @@ def _name_words(ds: DataSet) -> frozenset[str]:
     return frozenset(words)
 
 
-@functools.lru_cache(maxsize=8)
-def _checker(extra: frozenset[str]):
-    from .spelling import SpellChecker, default_checker
+@dataclass
+class RunCache:
+    """Findings that do not depend on the office, computed once per run.
 
-    return SpellChecker(extra_words=sorted(extra)) if extra else default_checker()
+    texts: (text, src, context) → findings of the word, spelling and paragraph rules
+    catalogue: year → findings of the regulation catalogue rules
+    """
+
+    texts: dict[tuple, tuple[tuple, ...]] = field(default_factory=dict)
+    catalogue: dict[int, list[tuple]] = field(default_factory=dict)
+    checker: Any = None
+
+
+# One RunCache per loaded data set (a run loads its data once; tests that edit a copy load
+# a new one). Keyed by id() and checked through a weak reference, so that an id reused by
+# another data set never finds the old findings.
+_CACHES: dict[int, tuple[weakref.ref, RunCache]] = {}
+
+
+def run_cache(ds: DataSet) -> RunCache:
+    entry = _CACHES.get(id(ds))
+    if entry is not None and entry[0]() is ds:
+        return entry[1]
+    for key in [k for k, (ref, _) in _CACHES.items() if ref() is None]:
+        del _CACHES[key]
+    cache = RunCache()
+    _CACHES[id(ds)] = (weakref.ref(ds), cache)
+    return cache
 
 
 class _Out:
@@ -106,19 +127,32 @@ class _Out:
     def add(self, src: Src | None, severity: str, rule: str, message: str, suggestion: str | None = None) -> None:
         self.findings.append(Finding(src, severity, rule, message, suggestion, self.office))
 
-    def hit(self, unit: Unit, h: tr.Hit) -> None:
-        self.add(locate(unit.src, unit.text, h.start), h.severity, h.rule, h.message, h.suggestion)
+    def add_all(self, found) -> None:
+        for src, severity, rule, message, suggestion in found:
+            self.add(src, severity, rule, message, suggestion)
 
 
-def check_decree(decree: Decree, ds: DataSet) -> list[Finding]:
+def _at(src: Src | None, text: str, offset: int) -> Src | None:
+    """The place of a character of a resolved text in its YAML file."""
+    return locate(src, text, offset)
+
+
+def check_decree(decree: Decree, ds: DataSet, cache: RunCache | None = None) -> list[Finding]:
     """Every rule that applies to one office-year; see the package docstring for the list."""
+    cache = cache if cache is not None else run_cache(ds)
+    if cache.checker is None:
+        cache.checker = tr.checker(_name_words(ds))
     out = _Out(decree.office.id)
     us = units(decree)
-    _text_rules(decree, ds, us, out)
+    _text_rules(decree, us, cache, out)
     _keputusan_rules(decree, out)
-    _lampiran_rules(decree, ds, out)
-    _catalogue_rules(decree, ds, out)
-    _consistency_rules(decree, ds, us, out)
+    _date_rules(decree, ds, out)
+    if decree.year not in cache.catalogue:
+        cat = _Out("")
+        _catalogue_rules(decree.year, ds, cat)
+        cache.catalogue[decree.year] = [(f.src, f.severity, f.rule, f.message, f.suggestion) for f in cat.findings]
+    out.add_all(cache.catalogue[decree.year])
+    _consistency_rules(decree, us, out)
     for p in decree.placeholders:
         out.add(p.src, "placeholder", "placeholder", f"[{p.text}] is not filled in yet", None)
     seen, result = set(), []
@@ -131,98 +165,143 @@ def check_decree(decree: Decree, ds: DataSet) -> list[Finding]:
 
 # ---------------------------------------------------------------- words
 
-def _text_rules(decree: Decree, ds: DataSet, us: list[Unit], out: _Out) -> None:
-    holes = [f"[{p.text}]" for p in decree.placeholders]
-    masked = []
+def _glued(c: str) -> bool:
+    return c.isalnum() or c in "-_'"
+
+
+class _OfficeValues:
+    """Replaces the office's own values (its name, region, seat, placeholders) in a text
+    by one HOLE each, so that the word rules see the same text for every office.
+
+    The registry's names are right by definition (they are the spell checker's extra
+    words), so nothing is lost; offsets map back to the office's text.
+    """
+
+    def __init__(self, decree: Decree):
+        o = decree.office
+        values = {o.name, o.short_name, o.region, o.seat, o.province}
+        values |= {v.upper() for v in values}
+        values |= {f"[{p.text}]" for p in decree.placeholders}
+        self.values = sorted((v for v in values if len(v) > 1), key=len, reverse=True)
+
+    def normalise(self, masked: str) -> tuple[str, list[tuple[int, int]]]:
+        """(text with one HOLE per value, [(offset in that text, characters dropped up to there)])."""
+        spans: list[tuple[int, int]] = []
+        for v in self.values:  # longest first: a name wins over the region inside it
+            i = masked.find(v)
+            while i >= 0:
+                j = i + len(v)
+                # only a value that stands alone: "se-Kalimantan Barat" is one word with its prefix
+                free = (i == 0 or not _glued(masked[i - 1])) and (j == len(masked) or not _glued(masked[j]))
+                if free and not any(a < j and i < b for a, b in spans):
+                    spans.append((i, j))
+                i = masked.find(v, i + 1)
+        if not spans:
+            return masked, []
+        spans.sort()
+        parts, shifts, last, dropped = [], [], 0, 0
+        for a, b in spans:
+            parts.append(masked[last:a])
+            parts.append(tr.HOLE)
+            n_at = a - dropped
+            dropped += b - a - 1
+            shifts.append((n_at, dropped))
+            last = b
+        parts.append(masked[last:])
+        return "".join(parts), shifts
+
+    @staticmethod
+    def back(offset: int, shifts: list[tuple[int, int]]) -> int:
+        """The offset in the office's text of `offset` in the normalised text."""
+        add = 0
+        for at, dropped in shifts:
+            if at < offset:
+                add = dropped
+            else:
+                break
+        return offset + add
+
+
+def _text_rules(decree: Decree, us: list[Unit], cache: RunCache, out: _Out) -> None:
+    values = _OfficeValues(decree)
+    todo: list[tuple[Unit, str, list[tuple[int, int]]]] = []
     for u in us:
-        m = tr.mask(u.text)
-        for h in holes:  # a placeholder's words are not the decree's text
-            if h in m:
-                m = m.replace(h, tr.HOLE * len(h))
-        masked.append(m)
-    spelled = tr.spelling(_checker(_name_words(ds)), masked)
-    for u, m, sp in zip(us, masked, spelled):
-        hits = tr.word_rules(m)
-        if u.part == "registry":
-            hits = []
+        key = (u.text, u.src, u.registry, u.compare)
+        if key in cache.texts:  # the same text in the same place: its findings are known
+            out.add_all(cache.texts[key])
+            continue
+        normal, shifts = values.normalise(tr.mask(u.text))
+        todo.append((u, normal, shifts))
+    if not todo:
+        return
+    # the word rules and the spelling are cached by the normalised text (textrules)
+    spelled = tr.spelling(cache.checker, [n for _, n, _ in todo])
+    for (u, normal, shifts), sp in zip(todo, spelled):
+        hits = [] if u.registry else tr.word_rules(normal)
         taken = [(h.start, h.end) for h in hits]
-        for h in sp:
-            if not any(a <= h.start < b for a, b in taken):
+        hits += [h for h in sp if not any(a <= h.start < b for a, b in taken)]
+        starts = [values.back(h.start, shifts) for h in hits]
+        if u.compare:
+            for h in tr.end_punctuation(u.text, f"this {u.compare}"):
                 hits.append(h)
-        for h in hits:
-            out.hit(u, h)
+                starts.append(h.start)
+        found = tuple((_at(u.src, u.text, start), h.severity, h.rule, h.message, h.suggestion)
+                      for h, start in zip(hits, starts))
+        if not shifts:  # no office value in it: the same findings wherever this text is checked
+            cache.texts[(u.text, u.src, u.registry, u.compare)] = found
+        out.add_all(found)
 
 
 # ---------------------------------------------------------------- Keputusan
 
 def _keputusan_rules(decree: Decree, out: _Out) -> None:
-    from ..render.renderer import keputusan_context, lampiran_context
-
     title = to_plain(decree.title)
-    n = len(decree.menimbang)
-    for i, m in enumerate(decree.menimbang):
-        u = Unit(m.id, m.text, m.src, "keputusan")
-        for h in tr.menimbang_item(m.text):
-            out.hit(u, h)
+    menimbang = decree.find("keputusan/menimbang").children
+    n = len(menimbang)
+    for i, m in enumerate(menimbang):
+        hits = tr.menimbang_item(m.text)
         if i == n - 1 and n > 1:
-            for h in tr.menimbang_refs(m.text, n - 1):
-                out.hit(u, h)
-    if decree.menimbang:
-        last = decree.menimbang[-1]
-        mt = re.search(r"perlu\s+menetapkan\s+Keputusan\s+.+?\s+tentang\s+(.+?);?\s*$", to_plain(last.text), re.S)
+            hits += tr.menimbang_refs(m.text, n - 1)
+        for h in hits:
+            out.add(_at(m.src, m.text, h.start), h.severity, h.rule, h.message, h.suggestion)
+    if menimbang:
+        last = menimbang[-1]
+        mt = re.search(r"perlu\s+menetapkan\s+Keputusan\s+.+?\s+tentang\s+(.+?);?\s*$", last.plain, re.S)
         if mt and " ".join(mt.group(1).split()) != " ".join(title.split()):
-            out.add(locate(last.src, last.text, last.text.find(mt.group(1)) if mt.group(1) in last.text else 0),
+            out.add(_at(last.src, last.text, last.text.find(mt.group(1)) if mt.group(1) in last.text else 0),
                     "error", "decree-title", "the last Menimbang names the decree differently from its title",
                     "write {{ decree.title }}")
-    if not decree.menimbang:
+    else:
         out.add(decree.srcs.get("title"), "error", "menimbang-bahwa", "the Keputusan has no Menimbang")
 
-    # diktum: labels in sequence, the first one establishes the title, the last says when it applies
-    for i, d in enumerate(decree.diktum):
-        if d.label != labels.diktum(i + 1):
-            out.add(d.src, "error", "diktum-label", f"diktum '{d.label}' is number {i + 1}", labels.diktum(i + 1))
-        text = to_plain(d.text)
+    # diktum: the one that establishes something establishes the title; the last says when it applies
+    diktum = decree.find("keputusan/diktum").children
+    for d in diktum:
+        text = d.plain
         if text.startswith("Menetapkan ") and " ".join(title.split()) not in " ".join(text.split()):
-            out.add(locate(d.src, d.text, 0), "error", "decree-title", "this diktum establishes something other than the decree's title",
+            out.add(_at(d.src, d.text, 0), "error", "decree-title",
+                    "this diktum establishes something other than the decree's title",
                     "write Menetapkan {{ decree.title }} …")
-    if decree.diktum:
-        last = decree.diktum[-1]
-        if not re.search(r"mulai\s+berlaku\s+pada\s+tanggal\s+ditetapkan", to_plain(last.text)):
-            out.add(locate(last.src, last.text, 0), "error", "diktum-berlaku",
+    if diktum:
+        last = diktum[-1]
+        if not re.search(r"mulai\s+berlaku\s+pada\s+tanggal\s+ditetapkan", last.plain):
+            out.add(_at(last.src, last.text, 0), "error", "diktum-berlaku",
                     f"the last diktum ({last.label}) does not say 'mulai berlaku pada tanggal ditetapkan'",
                     "Keputusan ini mulai berlaku pada tanggal ditetapkan.")
     else:
         out.add(decree.srcs.get("title"), "error", "diktum-berlaku", "the Keputusan has no diktum")
 
-    k = keputusan_context(decree)
-    lam = lampiran_context(decree)
-    expected = f"{k['heading']} TENTANG {k['title_upper']}."
-    if " ".join(k["menetapkan"].plain.split()) != " ".join(expected.split()):
-        out.add(decree.srcs.get("title"), "error", "menetapkan", "Menetapkan differs from the heading and title",
-                expected)
-    header = ["LAMPIRAN", k["heading"], k["number_line"], f"TENTANG {k['title_upper']}"]
-    if lam["header_lines"] != header:
-        out.add(decree.srcs.get("title"), "error", "lampiran-header",
-                "the Lampiran header does not repeat the decree's number, year and title", " / ".join(header))
-    for key in ("seat", "date_text", "number", "year", "title_upper"):
-        if k[key] != lam[key]:
-            out.add(decree.srcs.get("date"), "error", "date-agree",
-                    f"Keputusan and Lampiran disagree on {key}: '{k[key]}' / '{lam[key]}'")
-    for key, value in k.items():
-        if isinstance(value, str) and RAHMAT in value.upper():
-            out.add(decree.srcs.get("title"), "error", "rahmat", f"'{RAHMAT}' in the Keputusan ({key})", "remove it")
-
-    # the year in the title is the year of signing
-    for text, src, what in ((title, decree.srcs.get("title"), "title"),
-                            (to_plain(decree.targets_title), decree.srcs.get("targets_title"), "target table title"),
-                            (decree.cover[-1] if decree.cover else "", decree.srcs.get("cover"), "cover")):
+    # the year in the titles is the year of the decree (resolve keeps the date in that year)
+    cover = decree.find("lampiran/cover").children
+    for node, what in ((decree.find("keputusan/title"), "title"), (decree.find("lampiran/targets"), "target table title"),
+                       (cover[-1] if cover else None, "cover")):
+        if node is None:
+            continue
+        text = node.plain
         m = re.search(r"\bTahun\s+(\d{4})\s*$", text, re.I)
         if m and int(m.group(1)) != decree.year:
-            out.add(locate(src, text, m.start(1)) if what != "cover" else src, "error", "title-year",
+            out.add(_at(node.src, node.text, m.start(1)) if what != "cover" else node.src, "error", "title-year",
                     f"the {what} says {m.group(1)}, the decree is for {decree.year}", "Tahun {{ year }}")
-        elif m and decree.date and int(m.group(1)) != decree.date.year:
-            out.add(decree.srcs.get("date"), "error", "title-year",
-                    f"the {what} says {m.group(1)}, the decree is signed in {decree.date.year}")
 
     # Ditetapkan di: the office's seat
     office = decree.office
@@ -237,21 +316,25 @@ def _keputusan_rules(decree: Decree, out: _Out) -> None:
 
 # ---------------------------------------------------------------- dates
 
-def _team_decree(decree: Decree, ds: DataSet):
-    oy = ds.year(decree.year).office_files.get(decree.office.id)
-    return oy.team_decree if oy else None
+def _cited_ids(decree: Decree) -> list[str]:
+    """Regulation ids the decree cites (Mengingat and every legal-bases list), in order, once each."""
+    ids: list[str] = []
+    for n in decree.walk():
+        if n.role == "legal-basis" and n.id not in ids:
+            ids.append(n.id)
+    return ids
 
 
-def _lampiran_rules(decree: Decree, ds: DataSet, out: _Out) -> None:
+def _date_rules(decree: Decree, ds: DataSet, out: _Out) -> None:
     if decree.date is None:
         return
-    td = _team_decree(decree, ds)
+    oy = ds.year(decree.year).office_files.get(decree.office.id)
+    td = oy.team_decree if oy else None
     if td is not None and isinstance(td.date, dt.date) and td.date > decree.date:
         out.add(td.src_of("date"), "error", "date-order",
                 f"the team decree ({td.date.isoformat()}) is dated after this decree ({decree.date.isoformat()}), "
                 "which cites it", f"on or before {decree.date.isoformat()}")
-    yd = ds.year(decree.year)
-    for rid in (*yd.file.mengingat, *yd.file.dasar_hukum):
+    for rid in _cited_ids(decree):
         reg = ds.regulations.get(rid)
         if reg is not None and reg.date and reg.date > decree.date:
             out.add(reg.src_of("date"), "error", "date-order",
@@ -264,9 +347,10 @@ def _reg_key(reg: Regulation) -> tuple:
     return (reg.year or 0, reg.date or dt.date(reg.year or 1, 12, 31))
 
 
-def _catalogue_rules(decree: Decree, ds: DataSet, out: _Out) -> None:
+def _catalogue_rules(year: int, ds: DataSet, out: _Out) -> None:
+    """The year's legal bases as the catalogue describes them (the same for every office)."""
     regs = ds.regulations
-    yd = ds.year(decree.year)
+    yd = ds.year(year)
     cited: list[str] = []
     for rid in (*yd.file.mengingat, *yd.file.dasar_hukum):
         if rid in regs and rid not in cited:
@@ -276,7 +360,7 @@ def _catalogue_rules(decree: Decree, ds: DataSet, out: _Out) -> None:
         srcs = list(getattr(yd.raw.get(group), "item_src", [])) or [None] * len(ids)
         listed = set(ids)
         for rid, src in zip(ids, srcs):
-            for other in listed - {rid}:
+            for other in sorted(listed - {rid}):
                 if other in regs and rid in regs[other].amended_by:
                     out.add(src, "warning", "mengingat-duplicate",
                             f"'{rid}' is cited in the amendment clause of '{other}' already", "remove it here")
@@ -328,12 +412,6 @@ def _catalogue_rules(decree: Decree, ds: DataSet, out: _Out) -> None:
                 out.add(reg.src_of("amended_by"), "error", "mengingat-amendment",
                         f"'{aid}' ({a.kind}) cannot amend '{rid}' ({reg.kind}): lower in the hierarchy")
             previous = a
-    # the resolved order (computed; a cheap guard against a broken sort)
-    keys = [(citations.RANK[regs[m.id].kind], regs[m.id].year or decree.year) for m in decree.mengingat if m.id in regs]
-    for i in range(1, len(keys)):
-        if keys[i] < keys[i - 1]:
-            m = decree.mengingat[i]
-            out.add(m.src, "error", "mengingat-order", f"Mengingat {m.label} is out of order (hierarchy, then year)")
 
 
 # ---------------------------------------------------------------- consistency
@@ -343,66 +421,47 @@ def _norm_area(name: str) -> str:
     return AREA_ALIASES.get(name, name)
 
 
-def _consistency_rules(decree: Decree, ds: DataSet, us: list[Unit], out: _Out) -> None:
-    common, groups = build_common(ds, decree.year, decree.office.id)
-    models = {a.id: a for a in common.lampiran.areas}
+def _consistency_rules(decree: Decree, us: list[Unit], out: _Out) -> None:
     pengungkit = [a for a in decree.areas if a.kind == "pengungkit"]
     names = [_norm_area(a.name) for a in pengungkit]
     for a, name in zip(pengungkit, names):
-        src = models[a.id].src_of("name") if a.id in models else a.src
         if name in AREAS_90_2021:
             continue
         if name in AREA_OUTDATED:
-            out.add(src, "warning", "area-name", f"'{a.name}' is an outdated name of the area", AREA_OUTDATED[name])
+            out.add(a.name_src, "warning", "area-name", f"'{a.name}' is an outdated name of the area",
+                    AREA_OUTDATED[name])
         else:
             close = difflib.get_close_matches(name, AREAS_90_2021, n=1, cutoff=0.5)
-            out.add(src, "warning", "area-name", f"'{a.name}' is not one of the six areas of PermenPANRB 90/2021",
-                    close[0] if close else None)
+            out.add(a.name_src, "warning", "area-name",
+                    f"'{a.name}' is not one of the six areas of PermenPANRB 90/2021", close[0] if close else None)
     official = [n for n in names if n in AREAS_90_2021]
-    if official != sorted(official, key=AREAS_90_2021.index):
+    in_order = sorted(official, key=AREAS_90_2021.index)
+    if official != in_order:
         first = next(a for a, n in zip(pengungkit, names) if n in AREAS_90_2021 and
-                     official.index(n) != sorted(official, key=AREAS_90_2021.index).index(n))
+                     official.index(n) != in_order.index(n))
         out.add(first.src, "warning", "area-order", "the areas are not in the order of PermenPANRB 90/2021",
                 ", ".join(AREAS_90_2021))
     missing = [n for n in AREAS_90_2021 if n not in names]
     if missing and pengungkit:
-        out.add(pengungkit[-1].src, "warning", "area-name", "areas of PermenPANRB 90/2021 missing: " + ", ".join(missing))
+        out.add(pengungkit[-1].src, "warning", "area-name",
+                "areas of PermenPANRB 90/2021 missing: " + ", ".join(missing))
 
-    # the coordinator list and the target table name the same areas, in the same order
-    area_names = [a.name for a in pengungkit]
-    for _, b in decree.blocks():
-        for it in b.items:
-            coords = [s for s in it.items if s.id.startswith(f"{it.id}-")
-                      and to_plain(s.text).startswith("Koordinator ")]
-            if coords:
-                got = [to_plain(s.text)[len("Koordinator "):].rstrip(";.") for s in coords]
-                if got != area_names:
-                    out.add(it.src, "error", "area-order", "the coordinator list does not follow the areas",
-                            ", ".join(area_names))
-    group_models = {g.area: g for g in groups}
+    # the target table: groups in the order of the areas, cumulative rows never go down
     order = [a.id for a in decree.areas]
     last_idx = -1
     for g in decree.targets:
         idx = order.index(g.area_id)
-        gm = group_models.get(g.area_id)
-        gsrc = gm.src_of("area") if gm is not None else g.src
         if idx < last_idx:
-            out.add(gsrc, "error", "target-order",
+            out.add(g.area_src or g.src, "error", "target-order",
                     f"target group '{g.area_id}' ({g.label}) comes after a later area", "order the groups as the areas")
         last_idx = max(last_idx, idx)
-        if g.name != decree.areas[idx].name:
-            out.add(gsrc, "error", "area-consistency", f"target group '{g.name}' vs area '{decree.areas[idx].name}'")
-        rows = {r.id: r for r in gm.rows} if gm is not None else {}
         for r in g.rows:
-            msrc = rows[r.id].src_of("months") if r.id in rows else r.src
             prev = None
-            for mon, v in zip(MONTHS, r.values):
+            for k, (mon, v) in enumerate(zip(MONTHS, r.values)):
                 if v is None:
                     continue
-                if not 0 <= v <= 100:
-                    out.add(_month_src(msrc, mon), "error", "target-range", f"'{r.label}': {mon} {v}% is outside 0–100%")
                 if r.cumulative and prev is not None and v < prev[1]:
-                    out.add(_month_src(msrc, mon), "error", "target-cumulative",
+                    out.add(r.month_srcs[k] if r.month_srcs else r.src, "error", "target-cumulative",
                             f"'{r.label}' is cumulative but goes down from {prev[1]}% ({prev[0]}) to {v}% ({mon})",
                             f"≥ {prev[1]}")
                 prev = (mon, v)
@@ -414,62 +473,24 @@ def _consistency_rules(decree: Decree, ds: DataSet, us: list[Unit], out: _Out) -
 
     _area_intros(decree, out)
     _duplicates(us, out)
-    for u in us:
-        if u.compare:  # paragraphs and list items of the Lampiran (not titles, terms, citations, table)
-            for h in tr.end_punctuation(u.text, "this paragraph" if "/" not in u.addr.split("/", 3)[-1] else "this item"):
-                out.hit(u, h)
-
-
-def _month_src(src: Src | None, mon: str) -> Src | None:
-    lines = file_lines(src.file) if src and src.line else None
-    if not lines:
-        return src
-    for i in range(src.line - 1, min(len(lines), src.line + 14)):
-        m = re.search(rf"(?<![\w-]){mon}\s*:", lines[i])
-        if m:
-            return Src(src.file, i + 1, m.start() + 1)
-    return src
-
-
-_INTRO = re.compile(r"(?:Rencana\s+aksi|Kegiatan)\s+dalam\s+(?:komponen\s+)?(.+?)\s+(?:ini\s+)?adalah\s*:?\s*$",
-                    re.I | re.S)
-
-
-def area_intro_mismatch(intro: str, own: str, others: list[str]) -> tuple[int, str, str] | None:
-    """(offset, named, area) when an area's intro names another area ("copied from Area V")."""
-    m = _INTRO.search(intro)
-    if not m:
-        return None
-    named = " ".join(m.group(1).split())
-    key = re.sub(r"\s+", "", named.lower())
-
-    def same(area: str) -> bool:
-        a = re.sub(r"\s+", "", area.lower())
-        return a.startswith(key) or key.startswith(a) or key.endswith(a)
-
-    if same(own):
-        return None
-    for other in others:
-        if same(other):
-            return m.start(1), named, other
-    return None
 
 
 def _area_intros(decree: Decree, out: _Out) -> None:
+    areas = {a.id: a for a in decree.areas}
     names = [a.name for a in decree.areas]
-    for ch in decree.chapters:
-        for s in ch.sections:
-            area = next((a for a in decree.areas if a.id == s.id), None)
-            if area is None:
+    for section in decree.walk():
+        if section.role != "area" or section.id not in areas:
+            continue
+        area = areas[section.id]
+        for b in section.children:
+            if b.role != "area-intro":
                 continue
-            for b in s.blocks:
-                if b.id == f"{area.id}-intro":
-                    found = area_intro_mismatch(to_plain(b.text), area.name, [n for n in names if n != area.name])
-                    if found:
-                        off, named, other = found
-                        out.add(locate(b.src, b.text, off), "error", "area-intro",
-                                f"the intro of '{area.name}' speaks of '{named}' (area '{other}'): copied?",
-                                area.name.lower())
+            found = tr.area_intro_mismatch(b.plain, area.name, [n for n in names if n != area.name])
+            if found:
+                off, named, other = found
+                out.add(_at(b.src, b.text, off), "error", "area-intro",
+                        f"the intro of '{area.name}' speaks of '{named}' (area '{other}'): copied?",
+                        area.name.lower())
 
 
 def _duplicates(us: list[Unit], out: _Out) -> None:
@@ -483,18 +504,18 @@ def _duplicates(us: list[Unit], out: _Out) -> None:
             continue
         if key in seen:
             first = seen[key]
-            out.add(locate(u.src, u.text, 0), "error", "duplicate", f"the same text as {first.addr} ({first.src})",
+            out.add(_at(u.src, u.text, 0), "error", "duplicate", f"the same text as {first.path} ({first.src})",
                     "remove one")
-            flagged.add(u.addr)
+            flagged.add(u.path)
         else:
             seen[key] = u
     terms: dict[str, Unit] = {}
     for u in us:
-        if not u.addr.endswith("/term"):
+        if not u.path.endswith("/term"):
             continue
         key = tr.normalise(re.sub(r"\([^)]*\)", "", to_plain(u.text)))
-        if key in terms and u.addr[:-len("/term")] not in flagged:
-            out.add(locate(u.src, u.text, 0), "error", "duplicate",
+        if key in terms and u.path[:-len("/term")] not in flagged:
+            out.add(_at(u.src, u.text, 0), "error", "duplicate",
                     f"'{to_plain(u.text)}' is defined twice (also {terms[key].src})", "remove one")
         else:
             terms[key] = u

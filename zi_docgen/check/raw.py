@@ -15,7 +15,6 @@ from typing import Iterable
 from ..resolve import citations
 from ..errors import Src
 from . import textrules as tr
-from .decree import area_intro_mismatch
 from .findings import Finding
 from .tables import AREA_ALIASES, AREA_OUTDATED, AREAS_90_2021
 
@@ -76,7 +75,6 @@ def check_text(text: str, path: str, *, extra_words: Iterable[str] = ()) -> list
 def _words(t: _Text, extra: frozenset[str]) -> None:
     from ..resolve.dates import MONTH_ABBR
     from .spelling import iter_words
-    from .decree import _checker
 
     masked = tr.mask(t.text)
     hits = tr.word_rules(masked)
@@ -84,7 +82,7 @@ def _words(t: _Text, extra: frozenset[str]) -> None:
     for h in hits:
         t.hit(h)
     # the month columns of the target table are abbreviated (Jan, Feb, …, Agt)
-    checker = _checker(extra | frozenset(MONTH_ABBR))
+    checker = tr.checker(extra | frozenset(MONTH_ABBR))
     line_spans = []
     for s, line in t.lines():
         text = masked[s:s + len(line)]
@@ -431,7 +429,7 @@ def _areas(t: _Text) -> None:
         end = heads[i + 1].start() if i + 1 < len(heads) else len(t.text)
         section = t.text[m.end():end]
         for para in re.finditer(r"[^\n]+", section):
-            found = area_intro_mismatch(para.group(), by_number[m["n"]], [n for n in order if n != by_number[m["n"]]])
+            found = tr.area_intro_mismatch(para.group(), by_number[m["n"]], [n for n in order if n != by_number[m["n"]]])
             if found:
                 off, named, other = found
                 t.add(m.end() + para.start() + off, "error", "area-intro",

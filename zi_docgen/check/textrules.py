@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import weakref
 from dataclasses import dataclass
+from typing import Any
 
 from ..resolve.dates import day_name, month_names
 from .tables import (AREA_OUTDATED, AREAS_90_2021, COLUMN_LABELS, CONFUSIONS, FIXED_TERMS, RAHMAT, TERM_FORMS,
@@ -167,7 +169,6 @@ def spacing(text: str) -> list[Hit]:
 # ---------------------------------------------------------------- dates and day names
 
 MONTHS = month_names()
-_DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 _DATE = re.compile(
     r"(?:(?<![\w-])hari\s+(?P<day>Senin|Selasa|Rabu|Kamis|Jumat|Jum'at|Sabtu|Minggu|Ahad)\s*,?\s*(?:tanggal\s+)?)?"
     rf"(?<![\w-])(?P<d>\d{{1,2}})\s+(?P<m>{'|'.join(MONTHS)})\s+(?P<y>\d{{4}})(?!\d)", re.I)
@@ -260,23 +261,35 @@ def word_rules(masked: str) -> list[Hit]:
 
 # ---------------------------------------------------------------- spelling
 
-_SPELLED: dict[tuple[int, str], tuple[Hit, ...]] = {}
+@functools.lru_cache(maxsize=8)
+def checker(extra: frozenset[str] = frozenset()):
+    """The spell checker with `extra` words (names from the registry) accepted; one per word set."""
+    from .spelling import SpellChecker, default_checker
+
+    return SpellChecker(extra_words=sorted(extra)) if extra else default_checker()
+
+
+# Spelling hits per text, per checker. Keyed by the checker object itself (weakly), not by
+# id(): a checker dropped from checker()'s cache may leave its id to a different one.
+_SPELLED: "weakref.WeakKeyDictionary[Any, dict[str, tuple[Hit, ...]]]" = weakref.WeakKeyDictionary()
 
 
 def spelling(checker, texts: list[str]) -> list[list[Hit]]:
     """Spelling of many texts at once (each unique word is checked once; texts already
     checked with the same checker are not tokenised again)."""
-    todo = list(dict.fromkeys(t for t in texts if (id(checker), t) not in _SPELLED))
+    done = _SPELLED.setdefault(checker, {})
+    todo = list(dict.fromkeys(t for t in texts if t not in done))
     if todo:
-        if len(_SPELLED) > 50000:
-            _SPELLED.clear()
+        if len(done) > 50000:
+            done.clear()
         for text, found in zip(todo, checker.check_texts(todo)):
-            _SPELLED[(id(checker), text)] = tuple(
+            done[text] = tuple(
                 Hit(m.start, m.start + len(m.word), "error", "spelling", f"unknown word '{m.word}'",
                     ", ".join(m.suggestions[:3]) or None) for m in found)
-    return [list(_SPELLED[(id(checker), t)]) for t in texts]
+    return [list(done[t]) for t in texts]
 
 
+@functools.lru_cache(maxsize=16384)
 def normalise(text: str) -> str:
     """For comparing paragraphs: no labels, markup, case, punctuation or spacing differences."""
     t = re.sub(r"^\s*(?:[-•]\s*)*(?:[a-z]\.|\d+\.|\d+\)|[A-Z]\.)\s+", "", text)
@@ -330,3 +343,27 @@ def end_punctuation(text: str, what: str) -> list[Hit]:
         return []
     return [Hit(len(stripped) - 1, len(stripped), "warning", "end-punct",
                 f"{what} ends without punctuation: '…{stripped[-20:]}'", "end it with '.' (or ';' in a running list)")]
+
+
+_INTRO = re.compile(r"(?:Rencana\s+aksi|Kegiatan)\s+dalam\s+(?:komponen\s+)?(.+?)\s+(?:ini\s+)?adalah\s*:?\s*$",
+                    re.I | re.S)
+
+
+def area_intro_mismatch(intro: str, own: str, others: list[str]) -> tuple[int, str, str] | None:
+    """(offset, named, area) when an area's intro names another area ("copied from Area V")."""
+    m = _INTRO.search(intro)
+    if not m:
+        return None
+    named = " ".join(m.group(1).split())
+    key = re.sub(r"\s+", "", named.lower())
+
+    def same(area: str) -> bool:
+        a = re.sub(r"\s+", "", area.lower())
+        return a.startswith(key) or key.startswith(a) or key.endswith(a)
+
+    if same(own):
+        return None
+    for other in others:
+        if same(other):
+            return m.start(1), named, other
+    return None

@@ -34,6 +34,11 @@ class Node(BaseModel):
         if isinstance(data, LocDict) and isinstance(obj, Node):
             obj._src = data.src
             obj._key_src = dict(data.key_src)
+            # A mapping inside a node (a target row's months) keeps its keys' places too,
+            # as "field.key", so that a finding can point at one month's cell.
+            for key, value in data.items():
+                if isinstance(value, LocDict):
+                    obj._key_src.update({f"{key}.{k}": s for k, s in value.key_src.items()})
         return obj
 
     @property

@@ -80,6 +80,7 @@ class RArea:
     name: str
     kind: str
     src: Src | None = None
+    name_src: Src | None = None
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,7 @@ class RTargetRow:
     values: tuple[int | None, ...]  # 12 months, None = blank
     cumulative: bool
     src: Src | None = None
+    month_srcs: tuple[Src | None, ...] = ()  # where each month's value is written (else the row)
 
     @property
     def cells(self) -> tuple[str, ...]:
@@ -103,6 +105,7 @@ class RTargetGroup:
     name: str
     rows: tuple[RTargetRow, ...]
     src: Src | None = None
+    area_src: Src | None = None    # where the group names its area
 
 
 @dataclass(frozen=True)
@@ -188,12 +191,16 @@ class Decree:
         return build_tree(self)
 
     @functools.cached_property
+    def _nodes(self) -> tuple[Node, ...]:
+        return tuple(self.tree.walk())
+
+    @functools.cached_property
     def _index(self) -> dict[str, Node]:
-        return index(self.tree)
+        return index(self._nodes)
 
     def walk(self) -> Iterator[Node]:
         """Every node in reading order (Keputusan, then Lampiran), the root first."""
-        return self.tree.walk()
+        return iter(self._nodes)
 
     def find(self, addr: str) -> Node:
         """The node at an address ("office:part/id/…") or a path ("part/id/…"); KeyError if none."""
@@ -300,7 +307,7 @@ def resolve(ds: DataSet, year: int, office_id: str) -> Decree:
 
     # Lampiran
     dasar_hukum = _legal_bases(r, yd.file.dasar_hukum, yd.raw.get("dasar_hukum"), "dasar_hukum")
-    r_areas = tuple(RArea(a.id, labels.roman(i + 1), a.name, a.kind, a.src) for i, a in enumerate(areas))
+    r_areas = tuple(RArea(a.id, labels.roman(i + 1), a.name, a.kind, a.src, a.src_of("name")) for i, a in enumerate(areas))
     ctx = _LampiranCtx(r, dasar_hukum, pengungkit)
     chapters_in = [c for c in lam.chapters if r.applies(c)]
     chapters = tuple(ctx.chapter(c, labels.roman(i + 1)) for i, c in enumerate(chapters_in))
@@ -520,7 +527,9 @@ def _targets(r: _Resolver, groups: list[TargetGroup], areas: list[Area]) -> tupl
         idx, area = by_id[g.area]
         rows = [row for row in g.rows if r.applies(row)]
         rrows = tuple(RTargetRow(row.id, str(j + 1), r.text(row.label, row.src_of("label")),
-                                 tuple(row.months.get(m) for m in MONTHS), row.cumulative, row.src)
+                                 tuple(row.months.get(m) for m in MONTHS), row.cumulative, row.src,
+                                 tuple(row.src_of(f"months.{m}") if m in row.months else row.src_of("months")
+                                       for m in MONTHS))
                       for j, row in enumerate(rows))
-        out.append(RTargetGroup(g.area, f"{labels.roman(idx + 1)}.", area.name, rrows, g.src))
+        out.append(RTargetGroup(g.area, f"{labels.roman(idx + 1)}.", area.name, rrows, g.src, g.src_of("area")))
     return tuple(out)

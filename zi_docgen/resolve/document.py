@@ -40,7 +40,7 @@ list, ``coordinators`` for the item whose sub-items name the areas,
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterator, Literal
+from typing import Any, Iterable, Iterator, Literal
 
 from ..errors import Src
 
@@ -51,7 +51,8 @@ Kind = Literal[
     "part",            # keputusan, lampiran
     "field",           # a value of the Keputusan: title, nomor, tanggal, tempat, signatures
     "menimbang", "mengingat", "diktum",  # the lists of the Keputusan
-    "cover",           # the Lampiran's cover page; its lines are "para" nodes
+    "cover",           # the Lampiran's cover page
+    "line",            # one line of the cover
     "kata-pengantar",  # the foreword: blocks without a chapter
     "chapter",         # BAB I, II, …
     "section",         # A., B., … within a chapter
@@ -101,6 +102,7 @@ class Node:
     term: str = ""                   # a defined term before the text ("Zona Integritas (ZI)")
     term_src: Src | None = None
     cells: tuple[str, ...] | None = None  # target rows: twelve cells ("" or "25%")
+    cell_srcs: tuple[Src | None, ...] = ()  # target rows: where each cell's value is written
     children: tuple["Node", ...] = ()
 
     @property
@@ -154,7 +156,7 @@ def _items(parent: str, items: tuple[Any, ...]) -> tuple[Node, ...]:
     for it in items:
         path = _join(parent, it.id)
         out.append(Node("item", it.id, path, it.label, it.text, it.src, it.generated, it.role, it.term,
-                        it.term_src, None, _items(path, it.items)))
+                        it.term_src, children=_items(path, it.items)))
     return tuple(out)
 
 
@@ -204,14 +206,15 @@ def build_tree(d: Any) -> Node:
         field("salinan-nama", d.salinan_name, s.get("salinan")),
     ))
     cover = Node("cover", "cover", "lampiran/cover", children=tuple(
-        Node("para", f"cover-{i + 1}", f"lampiran/cover/cover-{i + 1}", "", line, s.get("cover"))
+        Node("line", f"cover-{i + 1}", f"lampiran/cover/cover-{i + 1}", "", line, s.get("cover"))
         for i, line in enumerate(d.cover)))
     kp = Node("kata-pengantar", "kata-pengantar", "lampiran/kata-pengantar",
               children=_blocks("lampiran/kata-pengantar", d.kata_pengantar))
     groups = []
     for g in d.targets:
         gpath = f"lampiran/targets/{g.area_id}"
-        rows = tuple(Node("target-row", r.id, f"{gpath}/{r.id}", r.no, r.label, r.src, cells=r.cells)
+        rows = tuple(Node("target-row", r.id, f"{gpath}/{r.id}", r.no, r.label, r.src, cells=r.cells,
+                          cell_srcs=r.month_srcs)
                      for r in g.rows)
         groups.append(Node("target-group", g.area_id, gpath, g.label, g.name, g.src, children=rows))
     targets = Node("targets", "targets", "lampiran/targets", "", d.targets_title, s.get("targets_title"),
@@ -221,6 +224,10 @@ def build_tree(d: Any) -> Node:
     return Node("document", office.id, "", children=(keputusan, lampiran))
 
 
-def index(root: Node) -> dict[str, Node]:
-    """Every node by path. A path names one node: resolve refuses ids written twice in one list."""
-    return {n.path: n for n in root.walk()}
+def index(nodes: Iterable[Node]) -> dict[str, Node]:
+    """Nodes by path. Ids are unique in the data, so a path names one node; should two
+    generated nodes ever meet, the first in reading order keeps the path."""
+    out: dict[str, Node] = {}
+    for n in nodes:
+        out.setdefault(n.path, n)
+    return out

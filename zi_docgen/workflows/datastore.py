@@ -1,0 +1,1068 @@
+"""Edit the data folder in place, the way a careful person would by hand.
+
+The YAML files are edited round-trip (ruamel.yaml): comments, key order, flow
+maps and folded text stay as they were, so that `git diff` of the data shows only
+the change. Every save:
+
+1. is based on versions the caller saw (`expect`): a save made from an older
+   version of an item is refused with the text now on disk (two browser tabs);
+2. is validated by loading and resolving the resulting data set from a scratch
+   copy before anything is written (an invalid edit is refused, nothing written);
+3. is written atomically (temp file + os.replace), under a lock;
+4. is a git commit naming the editor and the item when the data folder is in a
+   git work tree.
+
+An office's own change of shared text is a `patch` entry in its year file
+(data/<year>/offices/<office>.yaml): replace / add (after|before) / remove, by id,
+in the format `load.dataset.apply_patch` reads. Shared changes edit
+data/common/*.yaml (or the year's decree.yaml for targets and legal bases).
+
+Used by the web editor and by `zi-docgen import`.
+"""
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator, Literal
+
+import yaml as pyyaml
+from filelock import FileLock
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
+
+from ..errors import DataError, EditRefused, Src, StaleEdit, ZiError
+from ..load.dataset import DataSet, document_raw, load_dataset
+from ..load.model import MONTHS
+from ..resolve.decree import resolve
+
+Scope = Literal["office", "shared"]
+
+#: Folded text is wrapped at this column (the shipped data wraps near it).
+WRAP = 110
+
+_TEXT_FIELDS = ("text", "term", "title", "name", "label", "intro")
+
+
+def _yaml() -> YAML:
+    y = YAML()
+    y.preserve_quotes = True
+    y.indent(mapping=2, sequence=4, offset=2)
+    y.width = 4096  # never re-wrap existing plain scalars
+    return y
+
+
+def dump_yaml(data: Any) -> str:
+    out = io.StringIO()
+    _yaml().dump(data, out)
+    return out.getvalue()
+
+
+def styled_text(text: str, indent: int, folded: bool | None = None) -> Any:
+    """A scalar for `text` that reads well in the file: folded (>-) at WRAP when long."""
+    if "\n" in text:
+        return LiteralScalarString(text)
+    if folded is None:
+        folded = indent + len(text) > WRAP - 10
+    if not folded or not text or text != text.strip() or "  " in text or "\t" in text:
+        return text
+    width = max(40, WRAP - indent)
+    s = FoldedScalarString(text)
+    pos: list[int] = []
+    start = 0
+    last_space = -1
+    for i, ch in enumerate(text):
+        if ch == " ":
+            if i - start > width and last_space > start:
+                pos.append(last_space)
+                start = last_space + 1
+            last_space = i
+    if len(text) - start > width and last_space > start:
+        pos.append(last_space)
+    s.fold_pos = pos
+    return s
+
+
+def plain(node: Any) -> Any:
+    """ruamel / loader containers → plain JSON-able values."""
+    if isinstance(node, dict):
+        return {str(k): plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [plain(v) for v in node]
+    if isinstance(node, (dt.date, dt.datetime)):
+        return node.isoformat()
+    if isinstance(node, str):
+        return str(node)
+    return node
+
+
+def token_of(value: Any) -> str:
+    """A short version token of a value: changes whenever the value does."""
+    blob = json.dumps(plain(value), sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def slug(text: str, taken: set[str], prefix: str = "") -> str:
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    skip = {"dan", "yang", "di", "ke", "dari", "untuk", "bagi", "serta", "atau", "dengan", "pada", "office",
+            "short", "name"}
+    base = "-".join([w for w in words if w not in skip][:4]) or "butir"
+    base = (prefix + "-" + base if prefix else base)[:60].strip("-")
+    cand, n = base, 2
+    while cand in taken:
+        cand, n = f"{base}-{n}", n + 1
+    return cand
+
+
+# ---------------------------------------------------------------- finding things
+
+def _walk_items(node: Any) -> Iterator[tuple[CommentedSeq, int, CommentedMap]]:
+    if isinstance(node, list):
+        for i, item in enumerate(node):
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                yield node, i, item
+            yield from _walk_items(item)
+    elif isinstance(node, dict):
+        for v in node.values():
+            yield from _walk_items(v)
+
+
+def find_item(node: Any, iid: str) -> tuple[CommentedSeq, int, CommentedMap] | None:
+    for found in _walk_items(node):
+        if found[2]["id"] == iid:
+            return found
+    return None
+
+
+def _indent_of(item: CommentedMap) -> int:
+    """Column of the item's keys in its file (for wrapping new folded text)."""
+    try:
+        return int(item.lc.col) + 2
+    except Exception:  # noqa: BLE001 - a new item has no position; a plausible depth
+        return 8
+
+
+def _is_coll(v: Any) -> bool:
+    return isinstance(v, (CommentedMap, CommentedSeq)) and len(v) > 0
+
+
+def _last_slot(container: Any, key: Any) -> tuple[Any, Any]:
+    """The deepest last (container, key) of container[key]: where ruamel keeps the
+    comment lines written after that value."""
+    while _is_coll(container[key]):
+        container = container[key]
+        key = list(container.keys())[-1] if isinstance(container, dict) else len(container) - 1
+    return container, key
+
+
+def _slot_comment(container: Any, key: Any, take: bool = False) -> Any:
+    items = container.ca.items.get(key)
+    idx = 2 if isinstance(container, dict) else 0
+    if not items or len(items) <= idx or items[idx] is None:
+        return None
+    tok = items[idx]
+    if take:
+        items[idx] = None
+    return tok
+
+
+def _put_comment(container: Any, key: Any, tok: Any) -> None:
+    c, k = _last_slot(container, key)
+    idx = 2 if isinstance(c, dict) else 0
+    items = c.ca.items.setdefault(k, [None, None, None, None] if isinstance(c, dict) else [None, None])
+    if items[idx] is None:
+        items[idx] = tok
+
+
+def _all_ids(raw: Any) -> set[str]:
+    return {item["id"] for _, _, item in _walk_items(raw)}
+
+
+@dataclass
+class SaveResult:
+    files: list[str]                 # paths relative to the data folder
+    commit: str | None = None        # git commit, when the data folder is in git
+    message: str = ""
+
+
+@dataclass
+class HistoryEntry:
+    commit: str
+    author: str
+    date: str
+    message: str
+    text: str
+
+
+# ---------------------------------------------------------------- the store
+
+class DataStore:
+    """The data folder, for editing. One per folder per process."""
+
+    def __init__(self, root: Path | str, *, git: bool | None = None, lock_timeout: float = 20):
+        self.root = Path(root).resolve()
+        key = hashlib.sha256(str(self.root).encode()).hexdigest()[:16]
+        # Outside the data folder, so the lock never shows up in git status.
+        self._lock = FileLock(str(Path(tempfile.gettempdir()) / f"zi-docgen-{key}.lock"), timeout=lock_timeout)
+        self._thread_lock = threading.RLock()
+        self._git = git
+        self._ds: DataSet | None = None
+        self._ds_sig: tuple | None = None
+
+    # ---- reading
+
+    def _signature(self) -> tuple:
+        sig = []
+        for p in sorted(self.root.rglob("*.yaml")):
+            if ".git" in p.parts:
+                continue
+            st = p.stat()
+            sig.append((str(p), st.st_mtime_ns, st.st_size))
+        return tuple(sig)
+
+    def dataset(self) -> DataSet:
+        """The loaded data set, reloaded only when a YAML file changed."""
+        with self._thread_lock:
+            sig = self._signature()
+            if self._ds is None or sig != self._ds_sig:
+                self._ds = load_dataset(self.root)
+                self._ds_sig = sig
+            return self._ds
+
+    def path(self, rel: str) -> Path:
+        return self.root / rel
+
+    def office_file(self, year: int, office: str) -> str:
+        return f"{year}/offices/{office}.yaml"
+
+    def effective_item(self, year: int, office: str, iid: str) -> Any:
+        """The item as the office sees it (shared text with the year's and office's patches)."""
+        ds = self.dataset()
+        doc = document_raw(ds, year, office)
+        found = find_item(doc, iid)
+        if found is None:
+            raise EditRefused(f"no item with id '{iid}'", Src.of(self.root), "reload the page")
+        return found[2]
+
+    def item_version(self, year: int, office: str, iid: str) -> str:
+        return token_of(self.effective_item(year, office, iid))
+
+    def value_version(self, what: str, year: int | None = None, office: str | None = None) -> str:
+        """Version of an office-level value: 'office-year' (number, date, team decree),
+        'official' (the office's ketua and salinan for the year), 'mengingat' / 'dasar_hukum' (the year's lists)."""
+        return token_of(self._value(what, year, office))
+
+    def _value(self, what: str, year: int | None, office: str | None) -> Any:
+        if what == "office-year":
+            p = self.path(self.office_file(year, office))
+            raw = pyyaml.safe_load(p.read_text(encoding="utf-8")) if p.exists() else None
+            raw = raw or {}
+            return {k: raw.get(k) for k in ("number", "date", "team_decree")}
+        if what == "official":
+            p = self.path(self.office_file(year, office))
+            raw = (pyyaml.safe_load(p.read_text(encoding="utf-8")) if p.exists() else None) or {}
+            return {k: raw.get(k) for k in ("ketua", "salinan")}
+        if what in ("mengingat", "dasar_hukum"):
+            raw = pyyaml.safe_load(self.path(f"{year}/decree.yaml").read_text(encoding="utf-8"))
+            return raw.get(what)
+        raise ValueError(what)
+
+    def office_patch_of(self, year: int, office: str, iid: str) -> dict[str, Any]:
+        """What the office's own patch says about an item: {'replace': {...}, 'add': bool, 'remove': bool}."""
+        p = self.path(self.office_file(year, office))
+        raw = (pyyaml.safe_load(p.read_text(encoding="utf-8")) if p.exists() else None) or {}
+        patch = raw.get("patch") or {}
+        return {
+            "replace": (patch.get("replace") or {}).get(iid) or {},
+            "add": any(isinstance(a, dict) and a.get("id") == iid for a in patch.get("add") or []),
+            "remove": iid in (patch.get("remove") or []),
+        }
+
+    # ---- editing
+
+    def edit(self, *, year: int | None = None, office: str | None = None, editor: str = "",
+             message: str = "") -> "Edit":
+        return Edit(self, year, office, editor, message)
+
+    # ---- git
+
+    def _git_root(self) -> Path | None:
+        if self._git is False:
+            return None
+        try:
+            out = subprocess.run(["git", "-C", str(self.root), "rev-parse", "--show-toplevel"],
+                                 capture_output=True, text=True, timeout=10)
+        except (OSError, subprocess.SubprocessError):
+            return None
+        if out.returncode != 0:
+            return None
+        return Path(out.stdout.strip())
+
+    def _git_commit(self, rels: list[str], editor: str, message: str) -> str | None:
+        top = self._git_root()
+        if top is None:
+            return None
+        paths = [str(self.path(r)) for r in rels]
+        who = editor.strip() or "zi-docgen"
+        email = re.sub(r"[^a-z0-9.]+", ".", who.lower()).strip(".") or "editor"
+        env = dict(os.environ)
+        env.setdefault("GIT_COMMITTER_NAME", who)
+        env.setdefault("GIT_COMMITTER_EMAIL", f"{email}@zi-docgen.local")
+        run = lambda *a: subprocess.run(["git", "-C", str(top), *a], capture_output=True, text=True,  # noqa: E731
+                                        env=env, timeout=30)
+        add = run("add", "--", *paths)
+        if add.returncode != 0:
+            raise EditRefused(f"saved, but git could not add the files: {add.stderr.strip()}", Src.of(self.root))
+        com = run("commit", "-q", "--no-verify", "-m", message, f"--author={who} <{email}@zi-docgen.local>",
+                  "--", *paths)
+        if com.returncode != 0:
+            if "nothing to commit" in com.stdout + com.stderr or "no changes added" in com.stdout + com.stderr:
+                return None
+            raise EditRefused(f"saved, but git could not commit: {(com.stderr or com.stdout).strip()}",
+                              Src.of(self.root))
+        head = run("rev-parse", "HEAD")
+        return head.stdout.strip() or None
+
+    def history(self, iid: str, *, year: int | None = None, office: str | None = None,
+                limit: int = 30) -> list[HistoryEntry]:
+        """Past versions of an item's text, newest first, from git log of the files that write it."""
+        top = self._git_root()
+        if top is None:
+            return []
+        rels = [str(p.relative_to(self.root)) for p in sorted((self.root / "common").glob("*.yaml"))]
+        if year is not None:
+            rels.append(f"{year}/decree.yaml")
+            if office:
+                rels.append(self.office_file(year, office))
+        paths = [str(self.path(r)) for r in rels]
+        log = subprocess.run(["git", "-C", str(top), "log", f"-{limit}", "--format=%H%x1f%an%x1f%aI%x1f%s",
+                              "--", *paths], capture_output=True, text=True, timeout=30)
+        if log.returncode != 0:
+            return []
+        out: list[HistoryEntry] = []
+        for line in log.stdout.splitlines():
+            sha, author, date, subject = (line.split("\x1f") + ["", "", "", ""])[:4]
+            text = self._text_at(top, sha, rels, iid, office)
+            out.append(HistoryEntry(sha, author, date, subject, text))
+        # Keep the commits where the item's text changed (the oldest one of a run stays).
+        kept: list[HistoryEntry] = []
+        for i, h in enumerate(out):
+            older = out[i + 1].text if i + 1 < len(out) else None
+            if h.text != older:
+                kept.append(h)
+        return kept
+
+    def _text_at(self, top: Path, sha: str, rels: list[str], iid: str, office: str | None) -> str:
+        def show(rel: str) -> Any:
+            git_path = (self.path(rel)).relative_to(top).as_posix()
+            r = subprocess.run(["git", "-C", str(top), "show", f"{sha}:{git_path}"], capture_output=True,
+                               text=True, timeout=30)
+            if r.returncode != 0:
+                return None
+            try:
+                return pyyaml.safe_load(r.stdout)
+            except pyyaml.YAMLError:
+                return None
+
+        if office:
+            raw = show(rels[-1]) or {}
+            patch = raw.get("patch") or {} if isinstance(raw, dict) else {}
+            rep = (patch.get("replace") or {}).get(iid)
+            if isinstance(rep, dict) and "text" in rep:
+                return str(rep["text"])
+            for a in patch.get("add") or []:
+                if isinstance(a, dict) and a.get("id") == iid:
+                    return str(a.get("text", a.get("label", "")))
+            if iid in (patch.get("remove") or []):
+                return ""
+        for rel in rels:
+            if office and rel == rels[-1]:
+                continue
+            found = find_item(show(rel), iid)
+            if found:
+                item = found[2]
+                return str(item.get("text", item.get("label", item.get("title", ""))))
+        return ""
+
+
+# ---------------------------------------------------------------- one edit
+
+class Edit:
+    """A set of changes saved together (one validation, one commit).
+
+    Use as a context manager: the store is locked from the start, and the edit is
+    saved when the block ends without an exception.
+    """
+
+    def __init__(self, store: DataStore, year: int | None, office: str | None, editor: str, message: str):
+        self.store = store
+        self.year = year
+        self.office = office
+        self.editor = editor
+        self.message = message
+        self.docs: dict[str, Any] = {}
+        self.originals: dict[str, str | None] = {}
+        self.expects: list[tuple[Any, str, str]] = []  # (getter, token, what)
+        self.done: list[str] = []
+        self._locked = False
+        self.result: SaveResult | None = None
+        # Comment lines that followed a deleted first entry, waiting for a place (by id of container).
+        self._orphans: dict[int, tuple[Any, Any]] = {}
+
+    def _del(self, container: Any, key: Any) -> None:
+        """Delete an entry, keeping the comment lines written after it (they describe what follows)."""
+        c, k = _last_slot(container, key)
+        tok = _slot_comment(c, k, take=True)
+        value = container[key]
+        if tok is None and id(value) in self._orphans:
+            tok = self._orphans.pop(id(value))[1]
+        keys = list(container.keys()) if isinstance(container, dict) else list(range(len(container)))
+        pos = keys.index(key)
+        del container[key]
+        if tok is None:
+            return
+        if pos > 0:
+            _put_comment(container, keys[pos - 1], tok)
+        else:
+            self._orphans[id(container)] = (container, tok)
+
+    def _place_orphans(self) -> None:
+        """A comment that followed a deleted first entry goes before the new first entry."""
+        for container, tok in self._orphans.values():
+            if isinstance(container, dict) and len(container):
+                first = next(iter(container))
+                text = "\n".join(line.strip().lstrip("#").strip() for line in tok.value.strip().splitlines())
+                col = getattr(tok, "column", None) or 0
+                container.yaml_set_comment_before_after_key(first, before=text, indent=col)
+        self._orphans.clear()
+
+    # ---- lifecycle
+
+    def __enter__(self) -> "Edit":
+        self.store._thread_lock.acquire()
+        try:
+            self.store._lock.acquire()
+        except BaseException:
+            self.store._thread_lock.release()
+            raise
+        self._locked = True
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        try:
+            if exc_type is None:
+                self.save()
+        finally:
+            self._release()
+
+    def _release(self) -> None:
+        if self._locked:
+            self._locked = False
+            self.store._lock.release()
+            self.store._thread_lock.release()
+
+    # ---- documents
+
+    def doc(self, rel: str, *, create: bool = False) -> Any:
+        if rel not in self.docs:
+            p = self.store.path(rel)
+            if p.exists():
+                text = p.read_text(encoding="utf-8")
+                self.originals[rel] = text
+                self.docs[rel] = _yaml().load(text)
+                if self.docs[rel] is None:
+                    self.docs[rel] = CommentedMap()
+            elif create:
+                self.originals[rel] = None
+                self.docs[rel] = CommentedMap()
+            else:
+                raise EditRefused("file not found", Src.of(p))
+        return self.docs[rel]
+
+    def _common_files(self) -> list[str]:
+        return [str(p.relative_to(self.store.root)) for p in sorted((self.store.root / "common").glob("*.yaml"))]
+
+    def _need_year(self) -> int:
+        if self.year is None:
+            raise EditRefused("this edit needs a year", Src.of(self.store.root))
+        return self.year
+
+    def _need_office(self) -> str:
+        if not self.office:
+            raise EditRefused("this edit needs an office", Src.of(self.store.root))
+        return self.office
+
+    def _office_doc(self) -> CommentedMap:
+        year, office = self._need_year(), self._need_office()
+        rel = self.store.office_file(year, office)
+        doc = self.doc(rel, create=True)
+        if self.originals.get(rel) is None and not doc:
+            ds = self.store.dataset()
+            name = ds.offices[office].short_name if office in ds.offices else office
+            doc.yaml_set_start_comment(f"{name}, {year}: this office's own values and changes.")
+        return doc
+
+    def _patch(self, create: bool = True) -> CommentedMap | None:
+        doc = self._office_doc()
+        if "patch" not in doc:
+            if not create:
+                return None
+            doc["patch"] = CommentedMap()
+        return doc["patch"]
+
+    def _patch_part(self, key: str, create: bool = True) -> Any:
+        patch = self._patch(create)
+        if patch is None:
+            return None
+        if key not in patch or patch[key] is None:
+            if not create:
+                return None
+            value = CommentedMap() if key == "replace" else CommentedSeq()
+            # Keep replace, remove, add in the order apply_patch applies them.
+            order = ["replace", "remove", "add"]
+            pos = sum(1 for k in patch if k in order and order.index(k) < order.index(key))
+            patch.insert(pos, key, value)
+        return patch[key]
+
+    def _office_add_entry(self, iid: str) -> CommentedMap | None:
+        adds = self._patch_part("add", create=False)
+        for entry in adds or []:
+            if isinstance(entry, dict) and entry.get("id") == iid:
+                return entry
+        return None
+
+    def _tidy_patch(self) -> None:
+        doc = self._office_doc()
+        patch = doc.get("patch")
+        if patch is None:
+            return
+        for key in list(patch):
+            value = patch[key]
+            if isinstance(value, dict):
+                for k in list(value):
+                    if not value[k]:
+                        self._del(value, k)
+            if not value:
+                self._del(patch, key)
+        if not patch:
+            self._del(doc, "patch")
+
+    def _shared_location(self, iid: str) -> tuple[str, CommentedSeq, int, CommentedMap]:
+        """Where the shared item is written: an add entry of the year's patch, a target row, or common/."""
+        if self.year is not None:
+            rel = f"{self.year}/decree.yaml"
+            ydoc = self.doc(rel)
+            patch = ydoc.get("patch") or {}
+            for i, entry in enumerate(patch.get("add") or []):
+                if isinstance(entry, dict) and entry.get("id") == iid:
+                    return rel, patch["add"], i, entry
+            found = find_item(ydoc.get("targets"), iid)
+            if found:
+                return (rel, *found)
+        for rel in self._common_files():
+            found = find_item(self.doc(rel), iid)
+            if found:
+                return (rel, *found)
+        raise EditRefused(f"no item with id '{iid}' in the shared text", Src.of(self.store.root / "common"),
+                          "reload the page")
+
+    def _effective(self, iid: str) -> Any:
+        return self.store.effective_item(self._need_year(), self._office_or_any(), iid)
+
+    def _office_or_any(self) -> str:
+        if self.office:
+            return self.office
+        return next(iter(self.store.dataset().offices))
+
+    # ---- versions
+
+    def expect_item(self, iid: str, token: str | None) -> None:
+        """Refuse the save if the item changed since the caller saw version `token`."""
+        if token:
+            year, office = self._need_year(), self._office_or_any()
+            self.expects.append((lambda: self.store.effective_item(year, office, iid), token, iid))
+
+    def expect_value(self, what: str, token: str | None) -> None:
+        if token:
+            year, office = self.year, self.office
+            self.expects.append((lambda: self.store._value(what, year, office), token, what))
+
+    # ---- text of items
+
+    def set_text(self, iid: str, value: str, *, field: str = "text", scope: Scope = "office") -> None:
+        if field not in _TEXT_FIELDS:
+            raise EditRefused(f"'{field}' cannot be edited as text", Src.of(self.store.root))
+        value = " ".join(value.split()) if "\n" not in value.strip() else value.strip()
+        if scope == "office":
+            self._set_office_field(iid, field, value)
+        else:
+            rel, _, _, item = self._shared_location(iid)
+            old = item.get(field)
+            if field not in item and field != "text":
+                raise EditRefused(f"item '{iid}' has no {field}", Src.of(self.store.path(rel)))
+            item[field] = styled_text(value, _indent_of(item), folded=True if isinstance(old, FoldedScalarString)
+                                      else None)
+            self._year_replace_drop(iid, field)
+            self.done.append(f"ubah {field} {iid} (semua kantor)")
+
+    def _year_replace_drop(self, iid: str, field: str) -> None:
+        """A shared edit must show: drop the year's own replace of the same field, if any."""
+        if self.year is None:
+            return
+        ydoc = self.doc(f"{self.year}/decree.yaml")
+        rep = (ydoc.get("patch") or {}).get("replace") or {}
+        if iid in rep and field in (rep[iid] or {}):
+            self._del(rep[iid], field)
+            if not rep[iid]:
+                self._del(rep, iid)
+
+    def _set_office_field(self, iid: str, field: str, value: Any) -> None:
+        office = self._need_office()
+        added = self._office_add_entry(iid)
+        if added is not None:
+            added[field] = styled_text(value, 8) if isinstance(value, str) else value
+            self.done.append(f"ubah {field} {iid} ({office})")
+            return
+        replace = self._patch_part("replace")
+        # What the item reads without this office's replace: if the new value equals it,
+        # the office no longer needs its own text.
+        own = replace.get(iid) or CommentedMap()
+        shared_value = self._shared_value(iid, field)
+        if value == shared_value or (value == "" and shared_value is None):
+            if iid in replace and field in replace[iid]:
+                self._del(replace[iid], field)
+        else:
+            if iid not in replace:
+                replace[iid] = own
+            replace[iid][field] = styled_text(value, 6) if isinstance(value, str) else value
+        self._tidy_patch()
+        self.done.append(f"ubah {field} {iid} (hanya {office})")
+
+    def _shared_value(self, iid: str, field: str) -> Any:
+        """The value the office would see without its own patch (shared text + the year's patch)."""
+        ds = self.store.dataset()
+        yd = ds.year(self._need_year())
+        patch = yd.raw.get("patch") if isinstance(yd.raw, dict) else None
+        if isinstance(patch, dict):
+            rep = (patch.get("replace") or {}).get(iid)
+            if isinstance(rep, dict) and field in rep:
+                return plain(rep[field])
+            for entry in patch.get("add") or []:
+                if isinstance(entry, dict) and entry.get("id") == iid:
+                    return plain(entry.get(field))
+        found = find_item(yd.raw.get("targets"), iid) or find_item(ds.common_raw, iid)
+        if found is None:
+            return None
+        return plain(found[2].get(field))
+
+    def revert(self, iid: str, field: str | None = None) -> None:
+        """Back to the shared text: remove the office's replace (and remove) of this item."""
+        office = self._need_office()
+        replace = self._patch_part("replace", create=False)
+        if replace is not None and iid in replace:
+            if field is None:
+                self._del(replace, iid)
+            elif field in (replace[iid] or {}):
+                self._del(replace[iid], field)
+        removes = self._patch_part("remove", create=False)
+        if removes is not None and iid in removes and field is None:
+            self._del(removes, list(removes).index(iid))
+        self._tidy_patch()
+        self.done.append(f"kembalikan {iid} ke teks bersama ({office})")
+
+    # ---- structure
+
+    def add_item(self, anchor: str, fields: dict[str, Any], *, where: Literal["after", "before"] = "after",
+                 scope: Scope = "office") -> str:
+        """Add a new item next to `anchor`; returns its id (made from the text when not given)."""
+        if where not in ("after", "before"):
+            raise EditRefused("where must be 'after' or 'before'", Src.of(self.store.root))
+        year = self._need_year()
+        ds = self.store.dataset()
+        taken = _all_ids(document_raw(ds, year, self._office_or_any()))
+        for o in ds.year(year).office_raw.values():
+            taken |= _all_ids(o)
+        iid = fields.get("id") or slug(str(fields.get("text") or fields.get("label") or ""), taken,
+                                       prefix=(self.office.split("-", 1)[-1] if scope == "office" and self.office
+                                               else ""))
+        if iid in taken:
+            raise EditRefused(f"id '{iid}' is already used", Src.of(self.store.root), "choose another id")
+        body = CommentedMap()
+        body["id"] = iid
+        for k, v in fields.items():
+            if k == "id":
+                continue
+            body[k] = styled_text(v, 8) if isinstance(v, str) else v
+        if scope == "office":
+            self._need_office()
+            entry = CommentedMap()
+            entry[where] = anchor
+            for k, v in body.items():
+                entry[k] = v
+            self._patch_part("add").append(entry)
+            self.done.append(f"tambah {iid} {'setelah' if where == 'after' else 'sebelum'} {anchor} "
+                             f"(hanya {self.office})")
+        else:
+            rel, seq, i, _ = self._shared_location(anchor)
+            seq.insert(i + 1 if where == "after" else i, body)
+            self.done.append(f"tambah {iid} {'setelah' if where == 'after' else 'sebelum'} {anchor} (semua kantor)")
+        return iid
+
+    def remove_item(self, iid: str, *, scope: Scope = "office") -> None:
+        if scope == "office":
+            office = self._need_office()
+            added = self._office_add_entry(iid)
+            if added is not None:
+                adds = self._patch_part("add")
+                self._del(adds, next(i for i, x in enumerate(adds) if x is added))
+            else:
+                replace = self._patch_part("replace", create=False)
+                if replace is not None and iid in replace:
+                    self._del(replace, iid)
+                removes = self._patch_part("remove")
+                if iid not in removes:
+                    removes.append(iid)
+            self._tidy_patch()
+            self.done.append(f"hapus {iid} (hanya {office})")
+        else:
+            _, seq, i, _ = self._shared_location(iid)
+            self._del(seq, i)
+            self.done.append(f"hapus {iid} (semua kantor)")
+
+    def move_item(self, iid: str, step: int, *, scope: Scope = "office") -> None:
+        """Move an item one place up (step=-1) or down (+1) among the items this office sees."""
+        if step not in (-1, 1):
+            raise EditRefused("an item moves one place at a time", Src.of(self.store.root))
+        year = self._need_year()
+        ds = self.store.dataset()
+        office_id = self._office_or_any()
+        level = ds.offices[office_id].level
+        doc = document_raw(ds, year, office_id)
+        found = find_item(doc, iid)
+        if found is None:
+            raise EditRefused(f"no item with id '{iid}'", Src.of(self.store.root), "reload the page")
+        seq, _, item = found
+        visible = [x for x in seq if isinstance(x, dict) and (x.get("only") is None or level in x["only"])]
+        pos = next(i for i, x in enumerate(visible) if x is item)
+        if not 0 <= pos + step < len(visible):
+            raise EditRefused("the item is already at the end of its list", Src.of(self.store.root))
+        neighbour = visible[pos + step]["id"]
+        where = "before" if step < 0 else "after"
+        if scope == "office":
+            office = self._need_office()
+            added = self._office_add_entry(iid)
+            if added is not None:
+                for k in ("after", "before"):
+                    if k in added:
+                        del added[k]
+                added.insert(0, where, neighbour)
+            else:
+                entry = CommentedMap()
+                entry[where] = neighbour
+                for k, v in plain(item).items():
+                    entry[k] = styled_text(v, 8) if isinstance(v, str) and k in _TEXT_FIELDS else v
+                replace = self._patch_part("replace", create=False)
+                if replace is not None and iid in replace:
+                    self._del(replace, iid)
+                removes = self._patch_part("remove")
+                if iid not in removes:
+                    removes.append(iid)
+                self._patch_part("add").append(entry)
+            self._tidy_patch()
+            self.done.append(f"pindah {iid} {'ke atas' if step < 0 else 'ke bawah'} (hanya {office})")
+        else:
+            rel, sseq, i, sitem = self._shared_location(iid)
+            _, nseq, j, _ = self._shared_location(neighbour)
+            if nseq is not sseq:
+                raise EditRefused("this item can only move within its own list", Src.of(self.store.path(rel)))
+            # Comment lines between items stay where they are (a blank line before the
+            # next block, a note on what follows); only the items change places.
+            toks = [_slot_comment(*_last_slot(sseq, k), take=True) for k in range(len(sseq))]
+            j = i + step
+            sseq[i], sseq[j] = sseq[j], sseq[i]
+            for k, tok in enumerate(toks):
+                if tok is not None:
+                    _put_comment(sseq, k, tok)
+            self.done.append(f"pindah {iid} {'ke atas' if step < 0 else 'ke bawah'} (semua kantor)")
+
+    # ---- targets
+
+    def set_target(self, row_id: str, month: str, value: int | None, *, scope: Scope = "shared") -> None:
+        if month not in MONTHS:
+            raise EditRefused(f"unknown month '{month}'", Src.of(self.store.root), "use " + ", ".join(MONTHS))
+        if value is not None and not (isinstance(value, int) and 0 <= value <= 100):
+            raise EditRefused("a target is a whole percent from 0 to 100", Src.of(self.store.root))
+        if scope == "office":
+            row = self._effective(row_id)
+            months = dict(plain(row.get("months") or {}))
+            self._put_month(months, month, value)
+            months = {m: months[m] for m in MONTHS if m in months}
+            added = self._office_add_entry(row_id)
+            flow = CommentedMap(months)
+            flow.fa.set_flow_style()
+            shared = self._shared_value(row_id, "months") or {}
+            if added is not None:
+                added["months"] = flow
+            elif months == shared:
+                replace = self._patch_part("replace", create=False)
+                if replace is not None and row_id in replace and "months" in replace[row_id]:
+                    self._del(replace[row_id], "months")
+            else:
+                replace = self._patch_part("replace")
+                if row_id not in replace:
+                    replace[row_id] = CommentedMap()
+                replace[row_id]["months"] = flow
+            self._tidy_patch()
+            self.done.append(f"ubah target {row_id} {month} (hanya {self.office})")
+        else:
+            rel, _, _, row = self._shared_location(row_id)
+            if "months" not in row or row["months"] is None:
+                m = CommentedMap()
+                m.fa.set_flow_style()
+                row["months"] = m
+            months = row["months"]
+            if value is None:
+                months.pop(month, None)
+            elif month in months:
+                months[month] = value
+            else:
+                pos = sum(1 for k in months if MONTHS.index(k) < MONTHS.index(month))
+                months.insert(pos, month, value)
+            self.done.append(f"ubah target {row_id} {month} (semua kantor)")
+
+    @staticmethod
+    def _put_month(months: dict, month: str, value: int | None) -> None:
+        if value is None:
+            months.pop(month, None)
+        else:
+            months[month] = value
+
+    # ---- office values
+
+    def set_office_year(self, **values: Any) -> None:
+        """number, date (date or None = placeholder), team_number, team_date."""
+        doc = self._office_doc()
+        order = ["number", "date", "team_decree"]
+        for key in ("number", "date"):
+            if key in values:
+                self._put_key(doc, key, values[key], order)
+        if "team_number" in values or "team_date" in values:
+            team = doc.get("team_decree")
+            if team is None:
+                team = CommentedMap()
+            for key, src in (("number", "team_number"), ("date", "team_date")):
+                if src in values:
+                    v = values[src]
+                    team[key] = v if v not in (None, "") else CommentedMap(placeholder=(
+                        "Nomor Keputusan Tim" if key == "number" else "Tanggal Keputusan Tim"))
+            self._put_key(doc, "team_decree", team, order)
+        self.done.append(f"ubah nomor/tanggal ({self.office})")
+
+    @staticmethod
+    def _put_key(doc: CommentedMap, key: str, value: Any, order: list[str]) -> None:
+        if value in (None, ""):
+            doc.pop(key, None)
+            return
+        if key in doc:
+            doc[key] = value
+            return
+        pos = sum(1 for k in doc if k in order and order.index(k) < order.index(key))
+        doc.insert(pos, key, value)
+
+    def set_official(self, office_id: str, role: Literal["ketua", "salinan"], field: str, value: str | None) -> None:
+        """An official's name (or the certifier's jabatan) for this year, in <year>/offices/<id>.yaml.
+
+        Officials are data of the year: changing 2027's never touches 2026. Empty = placeholder.
+        Setting a value also confirms it (drops new-year's to_confirm)."""
+        if (role, field) not in (("ketua", "name"), ("salinan", "name"), ("salinan", "jabatan")):
+            raise EditRefused(f"cannot set {role}.{field}", Src.of(self.store.path("offices.yaml")))
+        if office_id != self._need_office():
+            raise EditRefused(f"this edit is for office '{self.office}', not '{office_id}'",
+                              Src.of(self.store.path("offices.yaml")))
+        ds = self.store.dataset()
+        office = ds.offices.get(office_id)
+        if office is None:
+            raise EditRefused(f"unknown office '{office_id}'", Src.of(self.store.path("offices.yaml")))
+        doc = self._office_doc()
+        holder = doc.get(role)
+        if holder is None:
+            holder = CommentedMap()
+            pos = sum(1 for k in doc if k in ("number", "date", "team_decree", "ketua"))
+            doc.insert(pos, role, holder)
+        holder.pop("to_confirm", None)
+        if value is None or not str(value).strip():
+            what = {"ketua": "Nama Ketua", "salinan": "Nama pengesah salinan"}[role] if field == "name" \
+                else "Jabatan pengesah salinan Sekretariat"
+            ph = CommentedMap(placeholder=f"{what} {office.short_name}")
+            ph.fa.set_flow_style()
+            holder[field] = ph
+        else:
+            holder[field] = styled_text(" ".join(str(value).split()), 4)
+        if role == "salinan" and not ("jabatan" in holder and "name" in holder):
+            other = "name" if field == "jabatan" else "jabatan"
+            what = "Nama pengesah salinan" if other == "name" else "Jabatan pengesah salinan Sekretariat"
+            ph = CommentedMap(placeholder=f"{what} {office.short_name}")
+            ph.fa.set_flow_style()
+            holder[other] = ph
+        self.done.append(f"ubah {role} {field} ({office_id}, {self.year})")
+
+    # ---- legal bases
+
+    def set_legal_bases(self, what: Literal["mengingat", "dasar_hukum"], ids: list[str]) -> None:
+        if what not in ("mengingat", "dasar_hukum"):
+            raise EditRefused(f"unknown list '{what}'", Src.of(self.store.root))
+        doc = self.doc(f"{self._need_year()}/decree.yaml")
+        seq = doc.get(what)
+        if seq is None:
+            doc[what] = CommentedSeq(ids)
+        else:
+            del seq[:]
+            seq.extend(ids)
+        self.done.append(f"ubah {what} {self.year}")
+
+    def add_regulation(self, rid: str, fields: dict[str, Any]) -> None:
+        doc = self.doc("regulations.yaml")
+        regs = doc["regulations"]
+        if rid in regs:
+            raise EditRefused(f"regulation id '{rid}' is already in the catalogue",
+                              Src.of(self.store.path("regulations.yaml")), "choose another id")
+        body = CommentedMap()
+        for k, v in fields.items():
+            if v in (None, ""):
+                continue
+            body[k] = styled_text(v, 4) if isinstance(v, str) and k == "title" else v
+        regs[rid] = body
+        self.done.append(f"tambah peraturan {rid}")
+
+    # ---- saving
+
+    def texts(self) -> dict[str, str]:
+        """The files this edit changes, with their new text."""
+        self._place_orphans()
+        out = {}
+        for rel, data in self.docs.items():
+            text = dump_yaml(data)
+            if text != (self.originals.get(rel) or ""):
+                out[rel] = text
+        return out
+
+    def save(self) -> SaveResult:
+        if self.result is not None:
+            return self.result
+        own_lock = not self._locked
+        if own_lock:
+            self.__enter__()
+        try:
+            for getter, token, what in self.expects:
+                try:
+                    current = getter()
+                except ZiError:
+                    current = None
+                if token_of(current) != token:
+                    shown = current.get("text", "") if isinstance(current, dict) else current
+                    raise StaleEdit(f"'{what}' was changed by someone else since you opened it", None,
+                                    "your text was not saved; compare it with the text now saved and try again",
+                                    current="" if shown is None else str(shown))
+            changed = self.texts()
+            if not changed:
+                self.result = SaveResult([], None, "")
+                return self.result
+            _validate_edit(self.store, changed, self.year, self.office)
+            for rel, text in changed.items():
+                _atomic_write(self.store.path(rel), text)
+            message = self.message or "; ".join(dict.fromkeys(self.done)) or "ubah data"
+            commit = self.store._git_commit(list(changed), self.editor, message)
+            self.result = SaveResult(sorted(changed), commit, message)
+            return self.result
+        finally:
+            if own_lock:
+                self._release()
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _validate_edit(self: DataStore, changed: dict[str, str], year: int | None, office: str | None) -> None:
+    """Load and resolve the data set as it would be after the edit; refuse with the message if invalid."""
+    with tempfile.TemporaryDirectory(prefix="zi-docgen-check-") as tmp:
+        scratch = Path(tmp) / "data"
+        shutil.copytree(self.root, scratch, ignore=shutil.ignore_patterns(".git", "*.tmp", "__pycache__"))
+        for rel, text in changed.items():
+            p = scratch / rel
+            p.parent.mkdir(parents=True, exist_ok=True)
+            p.write_text(text, encoding="utf-8")
+        try:
+            ds = load_dataset(scratch)
+            only_office_files = all(re.fullmatch(r"\d{4}/offices/[^/]+\.yaml", rel) for rel in changed)
+            for y in ds.years:
+                touched = {rel.split("/")[2][:-5] for rel in changed if rel.startswith(f"{y}/offices/")}
+                if only_office_files:
+                    offices = touched
+                else:
+                    offices = _representatives(ds, y) | touched
+                    if office:
+                        offices.add(office)
+                for oid in sorted(offices):
+                    if oid in ds.offices:
+                        resolve(ds, y, oid)
+        except ZiError as exc:
+            src = exc.src
+            if src is not None:
+                src = _unscratch(src, scratch, self.root)
+            raise EditRefused(exc.message, src, exc.hint or "nothing was saved") from None
+
+
+def _representatives(ds: DataSet, year: int) -> set[str]:
+    """Offices whose documents cover every way the shared text can resolve.
+
+    Unpatched offices of one level read the same items and differ only in their
+    registry values, which cannot make shared text invalid; so one per level plus
+    every office with its own patch covers the whole data set.
+    """
+    out: set[str] = set()
+    seen_levels: set[str] = set()
+    patched = {oid for oid, raw in ds.year(year).office_raw.items() if isinstance(raw, dict) and raw.get("patch")}
+    for oid, off in ds.offices.items():
+        if off.level not in seen_levels:
+            seen_levels.add(off.level)
+            out.add(oid)
+    return out | patched
+
+
+def _unscratch(src: Src, scratch: Path, root: Path) -> Src:
+    f = Path(src.file)
+    try:
+        rel = (f if f.is_absolute() else Path.cwd() / f).resolve().relative_to(scratch.resolve())
+    except ValueError:
+        return src
+    return Src.of(root / rel, src.line, src.col)
+
+
+
+__all__ = ["DataStore", "Edit", "SaveResult", "HistoryEntry", "EditRefused", "StaleEdit", "DataError",
+           "dump_yaml", "styled_text", "find_item", "token_of"]
