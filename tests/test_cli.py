@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+ROOT_DIR = Path(__file__).resolve().parents[1]
+
 
 def script() -> str:
     for folder in (Path(sys.executable).parent, Path(sysconfig.get_path("scripts"))):

@@ -1,19 +1,12 @@
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from docx import Document
 from sample_docs import DELETED, decree_docx
 
-from zi_docgen.compare.docxdiff import (
-    Block,
-    BlockChange,
-    WordOp,
-    diff_docx,
-    docx_blocks,
-    word_diff,
-)
+from zi_docgen.compare.align import WordOp, word_diff
+from zi_docgen.compare.docxdiff import Block, BlockChange, diff_docx, docx_blocks
 
 MENGINGAT_OLD = "1. Undang-Undang Nomor 28 Tahun 1999 tentang Penyelenggaraan Negara yang Bersih;"
 MENGINGAT_NEW = (
@@ -120,7 +113,8 @@ def test_word_diff_is_word_level():
     )
 
 
-def test_diff_is_fast_on_600_paragraphs(tmp_path):
+def test_diff_of_600_paragraphs_finds_every_edit(tmp_path):
+    # How long it takes is measured in bench/run.py, not asserted here.
     def make(path: Path, edit: bool) -> Path:
         doc = Document()
         for i in range(600):
@@ -134,9 +128,7 @@ def test_diff_is_fast_on_600_paragraphs(tmp_path):
         return path
 
     old, new = make(tmp_path / "o.docx", False), make(tmp_path / "n.docx", True)
-    start = time.perf_counter()
     changes = diff_docx(old, new)
-    assert time.perf_counter() - start < 3.0
     # Paragraph 100 is both edited and deleted, so it counts once, as deleted.
     assert sum(c.kind == "changed" for c in changes) == 23
     assert sum(c.kind == "deleted" for c in changes) == 7

@@ -124,7 +124,7 @@ def test_missing_and_corrupt_templates(tmp_path, capsys):
     (tpl / "lampiran.docx").write_bytes(b"this is not a zip file")
     code, _, err = run(["build", "--data", str(DATA), "--out", str(tmp_path / "o"), "--templates", str(tpl),
                         "--satker", "prov-kalbar"], capsys)
-    assert code == 2 and "not a valid .docx" in one_error_line(err)
+    assert code == 2 and "not a .docx file" in one_error_line(err)
     assert not (tmp_path / "o" / "2026" / "prov-kalbar").exists()
 
 

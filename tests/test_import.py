@@ -298,3 +298,22 @@ def test_not_a_docx_is_one_line(tmp_path, capsys):
         main(["check", str(bad)])
     assert exc.value.code == 2
     assert "x.docx" in capsys.readouterr().err
+
+
+def test_a_citation_not_in_the_catalogue_is_added_unverified(tmp_path, data_copy):
+    from make_handtyped import signed_lines, split_parts
+
+    kep, lam = split_parts(signed_lines())
+    i = next(k for k, ln in enumerate(kep) if ln.startswith("6. Keputusan Komisi Pemilihan Umum Nomor 314"))
+    kep.insert(i + 1, "7. Peraturan Komisi Pemilihan Umum Nomor 5 Tahun 2024 tentang Pedoman Pengelolaan Arsip "
+                      "(Berita Negara Republik Indonesia Tahun 2024 Nomor 100);")
+    docs = [write_docx(kep, tmp_path / "keputusan.docx"), write_docx(lam, tmp_path / "lampiran.docx")]
+    res = import_docx(docs, satker="prov-kalbar", year=2026, data=data_copy)
+    assert res.new_regulations == {"pkpu-5-2024": {"kind": "PKPU", "number": 5, "year": 2024,
+                                                   "title": "Pedoman Pengelolaan Arsip", "unverified": True}}
+    (ev,) = [e for e in res.events if e.target == "pkpu-5-2024"]
+    assert ev.kind == "added" and ev.where == "keputusan.docx:¶32" and "unverified" in ev.message
+    assert res.patch_is_empty
+    write_result(res, data_copy)
+    reg = load_dataset(data_copy).regulations["pkpu-5-2024"]
+    assert reg.unverified and reg.title == "Pedoman Pengelolaan Arsip"

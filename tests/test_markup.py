@@ -1,6 +1,7 @@
 from hypothesis import given, strategies as st
 
-from zi_docgen.resolve.markup import escape, parse, to_plain, to_runs
+from zi_docgen.render.renderer import ITALIC_STYLE, _runs
+from zi_docgen.resolve.markup import escape, parse, to_plain
 
 
 def test_italics_and_escapes():
@@ -10,10 +11,12 @@ def test_italics_and_escapes():
     assert to_plain("an unpaired * star") == "an unpaired * star"
 
 
-def test_runs_escape_xml():
-    xml = to_runs("A & B <c> *d*", "ZIAsing").xml
-    assert "A &amp; B &lt;c&gt; " in xml
-    assert '<w:rStyle w:val="ZIAsing"/>' in xml
+def test_italics_become_richtext_runs_escaped_for_xml():
+    xml = _runs("A & B <c> *d* e", prefix="a. ").xml
+    assert xml == ('<w:r><w:t xml:space="preserve">a. </w:t></w:r>'
+                   '<w:r><w:t xml:space="preserve">A &amp; B &lt;c&gt; </w:t></w:r>'
+                   f'<w:r><w:rPr><w:rStyle w:val="{ITALIC_STYLE}"/></w:rPr><w:t xml:space="preserve">d</w:t></w:r>'
+                   '<w:r><w:t xml:space="preserve"> e</w:t></w:r>')
 
 
 @given(st.text())

@@ -71,7 +71,7 @@ def test_a_2027_official_never_changes_2026(data_copy):
 
 
 def test_diff_shows_a_change_of_official(data_copy):
-    from zi_docgen.compare import diffing
+    from zi_docgen.workflows import diff as diffing
     from zi_docgen.workflows import newyear
 
     newyear.new_year(data_copy, 2026, 2027)

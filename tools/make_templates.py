@@ -18,8 +18,6 @@ is the "Salinan sesuai dengan aslinya" block (an empty list in the original).
 """
 from __future__ import annotations
 
-import io
-import zipfile
 from pathlib import Path
 
 from docx import Document
@@ -30,6 +28,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
+
+from zi_docgen.ooxml.package import package_bytes
 
 FONT = "Bookman Old Style"
 ROOT = Path(__file__).resolve().parent.parent
@@ -461,15 +461,8 @@ def target_table(doc) -> None:
 
 
 def save_deterministic(doc: Document, path: Path) -> None:
-    buf = io.BytesIO()
-    doc.save(buf)
-    buf.seek(0)
-    with zipfile.ZipFile(buf) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            data = zin.read(info.filename)
-            zi = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            zi.compress_type = zipfile.ZIP_DEFLATED
-            zout.writestr(zi, data)
+    # The one deterministic zip writer (fixed timestamps, SOURCE_DATE_EPOCH), as for rendered documents.
+    path.write_bytes(package_bytes(doc.part.package))
 
 
 def main() -> None:

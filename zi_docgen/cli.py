@@ -129,13 +129,14 @@ def build(
     satker: Optional[List[str]] = SATKER,
     all_: bool = ALL,
     out_dir: Path = typer.Option(Path("output"), "--out", help=_("Output folder.")),
-    templates: Path = TEMPLATES,
+    templates: Optional[Path] = TEMPLATES,
     jobs: Optional[int] = typer.Option(None, "--jobs", min=1, help=_("Worker processes (default: all cores).")),
     final: bool = typer.Option(False, "--final", help=_("Refuse while any placeholder remains.")),
     draft: bool = typer.Option(False, "--draft", help=_("Build even with check errors; every page is marked DRAFT.")),
     pdf: bool = typer.Option(False, "--pdf", help=_("Also make PDFs with LibreOffice.")),
 ) -> None:
     from .workflows.build import build as run_build
+    from .workflows.workspace import templates_dir
 
     show = sys.stderr.isatty()
     progress = None
@@ -157,7 +158,7 @@ def build(
             progress.advance(task)
 
     try:
-        result = run_build(data, out_dir, templates, year=year, satkers=_offices(satker, all_), jobs=jobs,
+        result = run_build(data, out_dir, templates_dir(templates), year=year, satkers=_offices(satker, all_), jobs=jobs,
                            final=final, draft=draft, pdf=pdf, on_start=on_start, on_done=on_done)
     finally:
         if progress is not None:
@@ -171,6 +172,17 @@ def build(
                                     "{k} satker are DRAFT (placeholders or --draft): run 'zi-docgen check' to see why",
                                     len(drafts)).format(k=len(drafts))
     out.print(msg)
+
+
+@app.command(help=_("Create a working folder with the current data, the templates and an output/ folder."))
+def init(folder: Path = typer.Argument(..., help=_("The new working folder, e.g. zi-kerja."))) -> None:
+    from .errors import display_path
+    from .workflows.workspace import init_workspace
+
+    for path in init_workspace(folder):
+        out.print(_("created {path}").format(path=display_path(path)), markup=False)
+    out.print(_("Next: cd {folder}, edit the YAML files in data/, then run 'zi-docgen check' and "
+                "'zi-docgen build'.").format(folder=display_path(folder)), markup=False)
 
 
 @app.command(help=_("List the satker registry."))
@@ -242,11 +254,12 @@ def diff(
     satker: Optional[str] = typer.Option(None, "--satker", help=_("Satker to compare (default: the first in the registry).")),
     fmt: DiffFormat = typer.Option(DiffFormat.text, "--format", help=_("text, html or json.")),
     redline: Optional[Path] = typer.Option(None, "--redline", help=_("Also write NEW with Word tracked changes against OLD. For two years: FILE.docx (Keputusan) and FILE-lampiran.docx (Lampiran).")),
-    templates: Path = TEMPLATES,
+    templates: Optional[Path] = TEMPLATES,
 ) -> None:
-    from .compare.diffing import run_diff
+    from .workflows.diff import run_diff
+    from .workflows.workspace import templates_dir
 
-    code = run_diff(old, new, data=data, satker=satker, fmt=fmt.value, redline=redline, templates=templates,
+    code = run_diff(old, new, data=data, satker=satker, fmt=fmt.value, redline=redline, templates=templates_dir(templates),
                     console=out)
     raise typer.Exit(code)
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .i18n import _
+
 
 @dataclass(frozen=True, order=True)
 class Src:
@@ -53,7 +55,7 @@ class ZiError(Exception):
     def __str__(self) -> str:
         where = f"{self.src}: " if self.src else ""
         hint = f" ({self.hint})" if self.hint else ""
-        return f"{where}error: {self.message}{hint}"
+        return f"{where}{_('error')}: {self.message}{hint}"
 
 
 class DataError(ZiError):
@@ -66,6 +68,10 @@ class TemplateProblem(ZiError):
 
 class OutputError(ZiError):
     """The output cannot be written (path is a file, no permission, disk full)."""
+
+
+class DocxError(ZiError):
+    """A .docx given to the tool cannot be read: missing, a folder, not a package, or too large."""
 
 
 class EditRefused(ZiError):

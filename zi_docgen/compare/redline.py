@@ -36,31 +36,26 @@ NEW paragraph inserted; table rows pair only with rows of the same cell count.
 from __future__ import annotations
 
 import copy
+import io
+import os
+import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
-from docx import Document
 from lxml import etree
 
-from .docxdiff import (
-    align,
-    block_children,
-    load_body,
-    normalise,
-    paragraph_text,
-    row_cells,
-    run_child_text,
-    table_blocks,
-    table_rows,
-    w,
-    word_diff,
-    _SKIP_SUBTREES,
-)
+from ..errors import OutputError, Src, display_path
+from ..ooxml.package import fixed_datetime, w3cdtf, write_entries
+from ..ooxml.reading import open_document, read_docx
+from ..ooxml.xml import (REVISION_TAGS as _REVISION_TAGS, SKIP_SUBTREES as _SKIP_SUBTREES, XML_SPACE,
+                         block_children, mark_paragraph, mark_row, paragraph_text, row_cells, run_child_text,
+                         table_rows, w)
+from .align import align, normalise, word_diff
+from .docxdiff import table_blocks
 
-XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
-_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+AUTHOR = "zi-docgen"
 
 # Paragraph children that carry no text and can be re-emitted at their offset
 # without changing what the paragraph means.
@@ -68,7 +63,6 @@ _SIMPLE_PARA_CHILDREN = frozenset(
     {w("pPr"), w("r"), w("bookmarkStart"), w("bookmarkEnd"), w("proofErr"),
      w("commentRangeStart"), w("commentRangeEnd"), w("permStart"), w("permEnd")}
 )
-_REVISION_TAGS = frozenset({w("ins"), w("del"), w("moveFrom"), w("moveTo")})
 # Run children whose text is visible; only these survive into deleted text,
 # because anything else (drawings, field chars, note references) may point
 # into OLD's package or be half of a pair.
@@ -218,26 +212,8 @@ def _run_child(el: etree._Element, text: str, *, deleted: bool) -> etree._Elemen
     return copy.deepcopy(el)
 
 
-def _para_rpr(p: etree._Element) -> etree._Element:
-    ppr = p.find(w("pPr"))
-    if ppr is None:
-        ppr = etree.Element(w("pPr"))
-        p.insert(0, ppr)
-    rpr = ppr.find(w("rPr"))
-    if rpr is None:
-        rpr = etree.Element(w("rPr"))
-        # CT_PPr puts rPr after the base properties but before sectPr/pPrChange.
-        anchor = next((c for c in ppr if c.tag in (w("sectPr"), w("pPrChange"))), None)
-        if anchor is None:
-            ppr.append(rpr)
-        else:
-            anchor.addprevious(rpr)
-    return rpr
-
-
 def _mark_paragraph(p: etree._Element, tag: str, rev: _Revisions) -> None:
-    # CT_ParaRPr lists the revision marks before any formatting.
-    _para_rpr(p).insert(0, rev.make(tag))
+    mark_paragraph(p, rev.make(tag))
 
 
 def _replace_inline(p: etree._Element, children: list[etree._Element]) -> None:
@@ -313,20 +289,7 @@ def _ancestors(el: etree._Element, stop: etree._Element):
 
 
 def _mark_row(tr: etree._Element, tag: str, rev: _Revisions) -> None:
-    trpr = tr.find(w("trPr"))
-    if trpr is None:
-        trpr = etree.Element(w("trPr"))
-        ex = tr.find(w("tblPrEx"))
-        if ex is None:
-            tr.insert(0, trpr)
-        else:
-            ex.addnext(trpr)
-    mark = rev.make(tag)
-    change = trpr.find(w("trPrChange"))
-    if change is None:
-        trpr.append(mark)
-    else:
-        change.addprevious(mark)
+    mark_row(tr, rev.make(tag))
 
 
 def _mark_inserted_table(tbl: etree._Element, rev: _Revisions) -> None:
@@ -482,38 +445,54 @@ def write_redline(
     new: Path,
     out: Path,
     *,
-    author: str = "zi-docgen",
-    date: str = "2000-01-01T00:00:00Z",
+    author: str = AUTHOR,
+    date: str | None = None,
 ) -> int:
-    """Write `new` with tracked changes against `old` to `out`; returns the number of revisions (w:ins + w:del elements)."""
+    """Write `new` with tracked changes against `old` to `out`; returns the number of revisions (w:ins + w:del elements).
+
+    `date` defaults to the fixed timestamp (SOURCE_DATE_EPOCH, else 2000-01-01), so
+    the bytes depend on the inputs only.
+    """
     old, new, out = Path(old), Path(new), Path(out)
-    old_body = load_body(old)
-    doc = Document(str(new))
+    old_body = open_document(old).element.body
+    new_blob = read_docx(new)
+    doc = open_document(new, blob=new_blob)
     part = doc.part
     root = part.element
-    rev = _Revisions(author, date, _max_id(root) + 1)
+    rev = _Revisions(author, date or w3cdtf(fixed_datetime()), _max_id(root) + 1)
     _redline_container(old_body, root.body, rev)
     xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-    _rewrite_package(new, out, {str(part.partname).lstrip("/"): xml})
+    with zipfile.ZipFile(io.BytesIO(new_blob)) as zin:
+        # Every part but the main document is NEW's, byte for byte.
+        entries = [(i.filename, xml if i.filename == str(part.partname).lstrip("/") else zin.read(i))
+                   for i in zin.infolist()]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(write_entries(entries))
     return rev.count
 
 
-def _rewrite_package(src: Path, out: Path, replace: dict[str, bytes]) -> None:
-    """Copy a package with some parts replaced, with fixed zip metadata.
-
-    Fixed timestamps and attributes make the bytes a function of the inputs
-    only, so redlines can be compared and cached.
-    """
-    with zipfile.ZipFile(src) as zin:
-        infos = zin.infolist()
-        # Some consumers sniff [Content_Types].xml as the first entry.
-        infos.sort(key=lambda i: i.filename != "[Content_Types].xml")
-        entries = [(i.filename, replace.get(i.filename) or zin.read(i)) for i in infos]
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(out, "w") as zout:
-        for name, data in entries:
-            info = zipfile.ZipInfo(name, date_time=_ZIP_EPOCH)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 0
-            info.external_attr = 0
-            zout.writestr(info, data)
+def write_redlines(pairs: list[tuple[Path, Path, Path]]) -> list[dict[str, Any]]:
+    """(old, new, out) triples; every out is written, or none is (each goes to a temporary file first)."""
+    done: list[tuple[Path, Path, int]] = []
+    try:
+        for old, new, out in pairs:
+            try:
+                out.parent.mkdir(parents=True, exist_ok=True)
+                fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+                os.close(fd)
+            except OSError as exc:
+                raise OutputError(f"cannot write: {exc.strerror or exc}", Src.of(out), "choose another --redline path") from None
+            done.append((Path(tmp), out, 0))
+            n = write_redline(old, new, Path(tmp))
+            done[-1] = (Path(tmp), out, n)
+        for tmp, out, _ in done:
+            try:
+                os.replace(tmp, out)
+            except OSError as exc:
+                raise OutputError(f"cannot write: {exc.strerror or exc}", Src.of(out),
+                                  "close the file in Word, or choose another --redline path") from None
+    finally:
+        for tmp, _, _ in done:
+            if tmp.exists():
+                tmp.unlink()
+    return [{"file": display_path(out), "revisions": n} for _, out, n in done]

@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from ..i18n import _
 from ..errors import DataError, Src
 from .model import (CommonDoc, Office, OfficesFile, OfficeYear, Regulation, RegulationsFile, TargetGroup,
                     YearFile)
@@ -167,7 +168,9 @@ class YearData:
 def load_dataset(root: Path) -> DataSet:
     root = Path(root)
     if not root.is_dir():
-        raise DataError("data folder not found", Src.of(root), "pass --data DIR or run from the project folder")
+        raise DataError(_("data folder not found"), Src.of(root),
+                        _("run the command in a working folder that has data/, pass --data DIR, "
+                          "or create one with 'zi-docgen init FOLDER'"))
     regs_path = root / "regulations.yaml"
     regs = validate(RegulationsFile, load_yaml(regs_path), Src.of(regs_path)).regulations
     off_path = root / "offices.yaml"

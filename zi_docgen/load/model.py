@@ -180,6 +180,7 @@ class Regulation(Node):
     successor: Id | None = None      # what replaces it, when the catalogue knows it
     note: str | None = None          # what is known about its status, shown with the warning
     source: str | None = None        # the JDIH / peraturan.go.id page where its numbers were checked
+    unverified: bool = False         # added by `zi-docgen import` from a typed citation: check it, then drop this
 
     @model_validator(mode="after")
     def _shape(self):

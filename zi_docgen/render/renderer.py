@@ -1,15 +1,25 @@
-"""Stage 4, render: a resolved Decree → DOCX bytes, through the DOCX templates.
+"""Stage 4, render: a resolved Decree → DOCX bytes, through the DOCX templates, with docxtpl.
 
-Each template is read, pre-processed and compiled by Jinja once per process
-(docxtpl alone would do it again for every document). Output is deterministic:
-fixed zip timestamps and core properties, so the same data gives the same bytes.
+docxtpl is used through its public API: `DocxTemplate(...).render(context,
+jinja_env, autoescape=True)`, RichText for text with italics. So a newline in a
+field becomes a line break in Word (<w:br/>), text is escaped for XML, and
+`{_{` prints `{{`, all as docxtpl documents them.
 
-Speed (see bench/run.py): most of a template is the same in every document
-(styles.xml and stylesWithEffects.xml alone are ~800 kB). So each template
-package is read once per process; per document only the parts that rendering
-changes (the main document, the core properties) are parsed, the others are
-shared bytes, and their zip entries are deflated once and copied as they are.
-The bytes written are the same as python-docx + zipfile would write.
+Speed (see bench/run.py): docxtpl alone opens the whole template and compiles
+its Jinja source again for every document. Two per-process caches avoid that,
+without changing what docxtpl does:
+
+- each template package is read once (`_TemplatePackage`); a document gets a
+  fresh python-docx Document built from the cached parts, handed to docxtpl
+  before render() (docxtpl renders the Document it holds);
+- `_Template`, the one subclass of DocxTemplate, memoises patch_xml (a pure
+  function of the part's XML) and skips resolve_listing when no text holds a
+  character it would replace; `_CompilingEnvironment` compiles each distinct
+  source once. tests/test_render_stock.py renders through stock docxtpl and
+  through this and compares the XML.
+
+Output is deterministic: fixed zip timestamps and core properties
+(zi_docgen.ooxml.package), so the same data gives the same bytes.
 """
 from __future__ import annotations
 
@@ -17,29 +27,25 @@ import datetime as dt
 import functools
 import io
 import re
-import struct
-import zipfile
-import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from docx.opc.constants import CONTENT_TYPE as CT
-from docx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI
+from docx.opc.package import Unmarshaller
 from docx.opc.part import Part, PartFactory
 from docx.opc.pkgreader import PackageReader
-from docx.opc.pkgwriter import _ContentTypesItem
-from docx.opc.package import Unmarshaller
 from docx.package import Package
 from docx.shared import Mm
-from docxtpl import DocxTemplate, InlineImage
+from docxtpl import DocxTemplate, InlineImage, RichText
 from jinja2 import Environment, StrictUndefined, TemplateError, UndefinedError
-from lxml import etree
 
-from ..resolve.dates import MONTH_ABBR
 from ..errors import Src, TemplateProblem
-from ..resolve.markup import to_runs
+from ..ooxml.package import EntryCache, fixed_datetime, package_bytes
+from ..ooxml.reading import read_docx
+from ..resolve.dates import MONTH_ABBR
 from ..resolve.decree import Decree, RBlock, RChapter, RItem, plain
+from ..resolve.markup import parse as parse_markup
 
 ITALIC_STYLE = "ZIAsing"          # style id of the "ZI Asing" character style in the templates
 TEMPLATE_NAMES = ("keputusan", "lampiran")
@@ -47,124 +53,54 @@ TEMPLATE_NAMES = ("keputusan", "lampiran")
 #: The original is the one to sign; the salinan is the certified copy to distribute.
 OUTPUTS = (("keputusan", "keputusan", False), ("lampiran", "lampiran", False),
            ("keputusan-salinan", "keputusan", True), ("lampiran-salinan", "lampiran", True))
-FIXED_TIME = dt.datetime(2000, 1, 1, 0, 0, 0)
+
+# A w:t whose text holds a character docxtpl's resolve_listing turns into markup
+# (\n → <w:br/>, \t → <w:tab/>, \a → new paragraph, \f → page break). Text in a
+# w:t never holds "<", so [^<]* stays inside the element.
+_LISTING_CHAR = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\t\n\a\f]")
 
 
-class _CompiledTemplate(DocxTemplate):
-    """docxtpl, with the Jinja templates of each part compiled once and shared."""
+class _CompilingEnvironment(Environment):
+    """Jinja environment that compiles each distinct template source once per process.
 
-    def __init__(self, document, compiled: dict[str, Any], env: Environment, name: str,
-                 has_footnotes: bool = False):
-        super().__init__(io.BytesIO())   # never read: the document is given, see init_docx
-        self.docx = document
-        self._has_footnotes = has_footnotes
-        self._compiled = compiled
-        self._env = env
-        self._name = name
+    docxtpl calls `jinja_env.from_string(xml)` for every part of every document;
+    the source of a template part is the same every time.
+    """
 
-    def _template_for(self, key: str, xml_source) -> Any:
-        tmpl = self._compiled.get(key)
+    def __init__(self, **options):
+        super().__init__(**options)
+        self._compiled: dict[str, Any] = {}
+
+    def from_string(self, source, globals=None, template_class=None):
+        if globals is not None or template_class is not None or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        tmpl = self._compiled.get(source)
         if tmpl is None:
-            src = self.patch_xml(xml_source())
-            src = re.sub(r"<w:p([ >])", r"\n<w:p\1", src)
-            try:
-                tmpl = self._env.from_string(src)
-            except TemplateError as exc:
-                raise TemplateProblem(f"template error in {key}: {exc.message}", Src(f"templates/{self._name}.docx"),
-                                      "fix the {{ }} / {% %} tags in Word, or restore the template from git") from None
-            self._compiled[key] = tmpl
+            tmpl = self._compiled[source] = super().from_string(source)
         return tmpl
 
-    def _render_part(self, key: str, xml_source, context, part) -> str:
-        tmpl = self._template_for(key, xml_source)
-        # InlineImage adds its picture to the part being rendered.
-        self.current_rendering_part = part
-        try:
-            dst = tmpl.render(context)
-        except UndefinedError as exc:
-            raise TemplateProblem(f"the template uses an unknown variable: {exc.message}",
-                                  Src(f"templates/{self._name}.docx"),
-                                  "use only the variables listed in the README") from None
-        # Undo the line breaks added before compiling; the same as docxtpl's
-        # re.sub(r"\n<w:p([ >])", r"<w:p\1", dst) but without a callback per paragraph.
-        dst = dst.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")
-        return self.resolve_listing(dst)
 
-    def build_xml(self, context, jinja_env=None):
-        return self._render_part("body", self.get_xml, context, self.docx._part)
+class _Template(DocxTemplate):
+    """docxtpl's DocxTemplate rendering a given python-docx Document, with patch_xml memoised.
 
-    def compile_all(self) -> None:
-        """Compile the body, headers and footers (the parts render() will ask for)."""
-        self._template_for("body", self.get_xml)
-        for uri in (self.HEADER_URI, self.FOOTER_URI):
-            for _, part in self.get_headers_footers(uri):
-                self._template_for(str(part.partname), lambda part=part: self.get_part_xml(part))
+    Both overrides return exactly what docxtpl's own methods return:
+    patch_xml depends only on its argument; resolve_listing changes only w:t
+    text holding \\n, \\t, \\a or \\f, so without such text it returns its input.
+    """
 
-    def build_headers_footers_xml(self, context, uri, jinja_env=None):
-        for rel_key, part in self.get_headers_footers(uri):
-            xml = self._render_part(str(part.partname), lambda part=part: self.get_part_xml(part), context, part)
-            yield rel_key, xml.encode("utf-8")
+    def __init__(self, path: Path, document, patched: dict[str, str]):
+        super().__init__(path)
+        self.docx = document          # render() keeps a Document it was given (init_docx)
+        self._patched = patched
 
-    def render_properties(self, context, jinja_env=None) -> None:
-        # Core properties are set by the renderer; nothing to template there.
-        return None
+    def patch_xml(self, src_xml):
+        out = self._patched.get(src_xml)
+        if out is None:
+            out = self._patched[src_xml] = super().patch_xml(src_xml)
+        return out
 
     def resolve_listing(self, xml):
-        # Only needed for docxtpl's Listing objects, which we never pass; it is a
-        # costly regex pass over every part.
-        return xml
-
-    def render_footnotes(self, context, jinja_env=None) -> None:
-        # docxtpl walks every part of the package, for every section, to look for
-        # footnotes; whether the template has any is known once.
-        if self._has_footnotes:
-            super().render_footnotes(context, jinja_env)
-
-    def fix_tables(self, xml):
-        # docxtpl re-balances the table grid when {%tc %} loops change the number of
-        # cells in a row. That walk costs as much as the parse; when no table needs
-        # it (always, for our templates) the parsed tree is returned as it is.
-        tree = etree.fromstring(xml, parser=_RECOVER)
-        if not any(_grid_mismatch(t) for t in tree.iter(_W + "tbl")):
-            return tree
-        return super().fix_tables(xml)
-
-    def init_docx(self, reload: bool = True):
-        # docxtpl would re-open the template file here; each instance renders once,
-        # from the package it was given.
-        if self.is_rendered:
-            raise RuntimeError("a _CompiledTemplate renders once; ask the Renderer for another")
-
-
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_RECOVER = etree.XMLParser(recover=True)   # what docxtpl's fix_tables parses with
-_FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
-
-
-_NS = {"w": _W[1:-1]}
-# The counts docxtpl's fix_tables takes with find()/findall(), as compiled XPath:
-# lxml's find() parses its path in Python on every call, which for hundreds of
-# cells costs more than parsing the whole document. tcPr[1]/gridSpan[1]: find()
-# also takes the first.
-_GRID_COLUMNS = etree.XPath("count(w:tblGrid[1]/w:gridCol)", namespaces=_NS)
-_ROW_CELLS = etree.XPath("count(w:tc)", namespaces=_NS)
-_ROW_WIDTH = etree.XPath("count(w:tc) + sum(w:tc/w:tcPr[1]/w:gridSpan[1]/@w:val)"
-                         " - count(w:tc/w:tcPr[1]/w:gridSpan[1])", namespaces=_NS)
-
-
-def _grid_mismatch(tbl) -> bool:
-    """Would docxtpl's fix_tables change this table? (its two tests, without the rewrite)"""
-    if tbl.find(_W + "tblGrid") is None:
-        return True   # docxtpl fails on it; let it say so
-    columns = _GRID_COLUMNS(tbl)
-    most_cells = most_width = 0.0
-    for row in tbl.iter(_W + "tr"):
-        most_cells = max(most_cells, _ROW_CELLS(row))
-        width = _ROW_WIDTH(row)
-        if width != width or width != int(width):
-            return True   # a span docxtpl's int() would reject
-        most_width = max(most_width, width)
-    return most_cells > columns or most_width < columns
+        return super().resolve_listing(xml) if _LISTING_CHAR.search(xml) else xml
 
 
 # Parts that rendering modifies, so each document gets its own parsed copy:
@@ -192,8 +128,7 @@ class _TemplatePackage:
             if part.content_type not in _LIVE_TYPES:
                 self._shared[str(part.partname)] = part.blob
         # An unchanged part is deflated once here and its entry copied into every document.
-        self.entries = _EntryCache(self._shared.values())
-        self.has_footnotes = any(p.content_type == _FOOTNOTES for p in reference.iter_parts())
+        self.entries = EntryCache(self._shared.values())
         reference.main_document_part.document  # fail now on a package python-docx cannot use
 
     def _part(self, partname, content_type, reltype, blob, package):
@@ -210,8 +145,9 @@ class _TemplatePackage:
 
 @dataclass
 class _Loaded:
+    path: Path
     package: _TemplatePackage
-    compiled: dict[str, Any]
+    patched: dict[str, str] = field(default_factory=dict)
 
 
 class Renderer:
@@ -219,36 +155,47 @@ class Renderer:
 
     def __init__(self, templates_dir: Path):
         self.dir = Path(templates_dir)
-        self.env = Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
+        self.env = _CompilingEnvironment(autoescape=True, undefined=StrictUndefined)
         self._loaded: dict[str, _Loaded] = {}
 
-    def _template(self, name: str) -> _CompiledTemplate:
+    def _template(self, name: str) -> _Template:
         if name not in self._loaded:
             path = self.dir / f"{name}.docx"
-            try:
-                blob = path.read_bytes()
-            except FileNotFoundError:
+            if not path.exists():
                 raise TemplateProblem("template not found", Src.of(path),
-                                      "restore it with 'git checkout templates/' or pass --templates DIR") from None
-            if not zipfile.is_zipfile(io.BytesIO(blob)):
-                raise TemplateProblem("template is not a valid .docx file", Src.of(path),
-                                      "save it again from Word as .docx, or restore it from git")
+                                      "restore it with 'git checkout templates/' or pass --templates DIR")
+            blob = read_docx(path, error=TemplateProblem)
             try:
                 package = _TemplatePackage(blob)
             except Exception as exc:  # python-docx raises several kinds for a broken package
                 raise TemplateProblem(f"template cannot be opened: {exc}", Src.of(path),
                                       "save it again from Word as .docx, or restore it from git") from None
-            loaded = _Loaded(package, {})
+            loaded = _Loaded(path, package)
             # Compile every part now, not at the first document: a tag error shows
             # before any rendering (build probes the templates before starting its
             # workers), and workers forked after a probe inherit the compiled parts.
-            self._instance(loaded, name).compile_all()
+            self._compile_all(self._instance(loaded), name)
             self._loaded[name] = loaded
-        return self._instance(self._loaded[name], name)
+        return self._instance(self._loaded[name])
 
-    def _instance(self, loaded: _Loaded, name: str) -> _CompiledTemplate:
-        return _CompiledTemplate(loaded.package.document(), loaded.compiled, self.env, name,
-                                 loaded.package.has_footnotes)
+    @staticmethod
+    def _instance(loaded: _Loaded) -> _Template:
+        return _Template(loaded.path, loaded.package.document(), loaded.patched)
+
+    def _compile_all(self, tpl: _Template, name: str) -> None:
+        """Compile the body, headers and footers, the sources render() will hand to from_string."""
+        parts = [("body", tpl.get_xml())]
+        for uri in (tpl.HEADER_URI, tpl.FOOTER_URI):
+            parts += [(str(part.partname), tpl.get_part_xml(part)) for _, part in tpl.get_headers_footers(uri)]
+        for key, xml in parts:
+            # The same line breaks docxtpl's render_xml_part adds before compiling, so
+            # the source compiled here is the one it will ask for.
+            src = re.sub(r"<w:p([ >])", r"\n<w:p\1", tpl.patch_xml(xml))
+            try:
+                self.env.from_string(src)
+            except TemplateError as exc:
+                raise TemplateProblem(f"template error in {key}: {exc.message}", Src(f"templates/{name}.docx"),
+                                      "fix the {{ }} / {% %} tags in Word, or restore the template from git") from None
 
     def render_all(self, decree: Decree) -> dict[str, bytes]:
         """The original and the certified copy of the Keputusan and the Lampiran (see OUTPUTS)."""
@@ -258,133 +205,32 @@ class Renderer:
         tpl = self._template(name)
         context = (keputusan_context if name == "keputusan" else lampiran_context)(decree, tpl, copy)
         try:
-            tpl.render(context)
-        except TemplateProblem:
-            raise
+            tpl.render(context, self.env, autoescape=True)
+        except UndefinedError as exc:
+            raise TemplateProblem(f"the template uses an unknown variable: {exc.message}",
+                                  Src.of(self.dir / f"{name}.docx"),
+                                  "use only the variables listed in the README") from None
         except TemplateError as exc:
             raise TemplateProblem(f"template error: {exc}", Src.of(self.dir / f"{name}.docx"),
                                   "fix the tags in Word, or restore the template from git") from None
-        props = tpl.docx.core_properties
-        for key, value in core_properties(decree, name, copy).items():
-            setattr(props, key, value)
-        props.last_modified_by = "zi-docgen"
-        props.revision = 1
-        stamp = dt.datetime.combine(decree.date, dt.time()) if decree.date else FIXED_TIME
-        props.created = stamp
-        props.modified = stamp
-        props.last_printed = FIXED_TIME
+        set_core_properties(tpl.docx, decree, name, copy)
         tpl.pre_processing()
         return package_bytes(tpl.docx.part.package, self._loaded[name].package.entries)
 
 
-def package_bytes(package, cache: "_EntryCache | None" = None) -> bytes:
-    """Serialise a python-docx package deterministically: fixed timestamps, stable order.
-
-    python-docx's own save stamps the current time on every zip entry; writing the
-    parts here also avoids compressing the whole package twice. `cache` holds
-    entries already deflated (a template's unchanged parts, the figure).
-    """
-    parts = list(package.iter_parts())
-    memo = cache.memo if cache is not None else lambda key, make: make()
-    zw = _ZipWriter(cache)
-    zw.put(CONTENT_TYPES_URI, memo(("types",) + tuple((str(p.partname), p.content_type) for p in parts),
-                                   lambda: _ContentTypesItem.from_parts(parts).blob))
-    zw.put(PACKAGE_URI.rels_uri, _rels_xml(package.rels, memo))
-    for part in parts:
-        zw.put(part.partname, part.blob)
-        if len(part.rels):
-            zw.put(part.partname.rels_uri, _rels_xml(part.rels, memo))
-    return zw.finish()
-
-
-def _rels_xml(rels, memo) -> bytes:
-    # The relationships of a template's parts are the same in every document (the
-    # figure adds one); building the XML element each time costs more than this key.
-    key = ("rels",) + tuple((r.rId, r.reltype, r.target_ref, r.is_external) for r in rels.values())
-    return memo(key, lambda: rels.xml)
-
-
-# The zip is written here rather than with zipfile so that an entry deflated once
-# can be copied into many documents. The layout is exactly what
-# zipfile.ZipFile.writestr writes for ZipInfo(name, (1980, 1, 1, 0, 0, 0)),
-# ZIP_DEFLATED at zlib's default level, mode 0600 (checked by
-# tests/test_render_cache.py), except that the "made by" system is always Unix:
-# zipfile would put 0 there on Windows, and the bytes must not depend on the OS.
-_VERSION = 20                        # 2.0: deflate
-_MADE_BY_UNIX = 3
-_DOS_DATE = (0 << 9) | (1 << 5) | 1  # 1980-01-01
-_DOS_TIME = 0
-_EXTERNAL_ATTR = 0o600 << 16
-_LOCAL = struct.Struct("<4s2B4HL2L2H")
-_CENTRAL = struct.Struct("<4s4B4HL2L5H2L")
-_END = struct.Struct("<4s4H2LH")
-
-
-def _deflate(data: bytes) -> tuple[int, bytes]:
-    c = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
-    return zlib.crc32(data), c.compress(data) + c.flush()
-
-
-class _EntryCache:
-    """Deflated data by content: parts that are the same in many documents are compressed once.
-
-    Keyed by the bytes themselves; a template's shared parts are the very same
-    bytes objects every time, so the lookup is a hash already computed and an
-    identity check. Other large repeated blobs (the figure PNG) are added as they
-    come, up to a bound, since a new office may bring a new figure.
-    """
-
-    def __init__(self, blobs=(), limit: int = 16):
-        self._fixed = {b: _deflate(b) for b in blobs}
-        self._extra: dict[bytes, tuple[int, bytes]] = {}
-        self._limit = limit
-        self._memo: dict[tuple, bytes] = {}
-
-    def memo(self, key: tuple, make) -> bytes:
-        """Small generated XML ([Content_Types].xml, .rels) by what determines it."""
-        xml = self._memo.get(key)
-        if xml is None:
-            if len(self._memo) >= 256:   # never reached by real templates; only a bound
-                self._memo.clear()
-            xml = self._memo[key] = make()
-        return xml
-
-    def get(self, data: bytes) -> tuple[int, bytes]:
-        hit = self._fixed.get(data) or self._extra.get(data)
-        if hit is None:
-            hit = _deflate(data)
-            # Only media are worth keeping: the XML that changes is different in every document.
-            if len(data) >= 32768 and not data.startswith(b"<?xml"):
-                if len(self._extra) >= self._limit:
-                    self._extra.pop(next(iter(self._extra)))
-                self._extra[data] = hit
-        return hit
-
-
-class _ZipWriter:
-    def __init__(self, cache: _EntryCache | None):
-        self._cache = cache
-        self._chunks: list[bytes] = []
-        self._central: list[bytes] = []
-        self._offset = 0
-
-    def put(self, name: str, data: bytes) -> None:
-        crc, packed = self._cache.get(data) if self._cache is not None else _deflate(data)
-        fname = name.lstrip("/").encode("ascii")   # part names are ASCII by the OPC spec
-        local = _LOCAL.pack(b"PK\x03\x04", _VERSION, 0, 0, zipfile.ZIP_DEFLATED, _DOS_TIME, _DOS_DATE,
-                            crc, len(packed), len(data), len(fname), 0)
-        self._central.append(_CENTRAL.pack(b"PK\x01\x02", _VERSION, _MADE_BY_UNIX, _VERSION, 0, 0,
-                                           zipfile.ZIP_DEFLATED, _DOS_TIME, _DOS_DATE, crc, len(packed),
-                                           len(data), len(fname), 0, 0, 0, 0, _EXTERNAL_ATTR, self._offset)
-                             + fname)
-        self._chunks += (local, fname, packed)
-        self._offset += len(local) + len(fname) + len(packed)
-
-    def finish(self) -> bytes:
-        central = b"".join(self._central)
-        n = len(self._central)
-        end = _END.pack(b"PK\x05\x06", 0, 0, n, n, len(central), self._offset, 0)
-        return b"".join(self._chunks) + central + end
+def set_core_properties(document, decree: Decree, name: str = "keputusan", copy: bool = False) -> None:
+    """Title, subject, author (the office), keywords and fixed dates: the same data gives the same
+    docProps/core.xml."""
+    fixed = fixed_datetime()
+    props = document.core_properties
+    for key, value in core_properties(decree, name, copy).items():
+        setattr(props, key, value)
+    props.last_modified_by = "zi-docgen"
+    props.revision = 1
+    stamp = dt.datetime.combine(decree.date, dt.time()) if decree.date else fixed
+    props.created = stamp
+    props.modified = stamp
+    props.last_printed = fixed
 
 
 # ---------------------------------------------------------------- contexts
@@ -419,9 +265,18 @@ def _plain(text: str) -> str:
 
 
 @functools.lru_cache(maxsize=16384)
-def _runs(text: str, prefix: str = ""):
-    # Most text is the same for every office; Runs are immutable, so documents share them.
-    return to_runs(text, ITALIC_STYLE, prefix=prefix)
+def _runs(text: str, prefix: str = "") -> RichText:
+    """Data text as docxtpl RichText: *words* in the "ZI Asing" italic character style.
+
+    Most text is the same for every office; documents share one RichText (docxtpl
+    only reads its xml).
+    """
+    rt = RichText()
+    if prefix:
+        rt.add(prefix)
+    for seg in parse_markup(text):
+        rt.add(seg.text, style=ITALIC_STYLE if seg.italic else None)
+    return rt
 
 
 def _split_name(decree: Decree, lead: str, upper: bool) -> list[str]:
@@ -473,6 +328,7 @@ def _common(decree: Decree, copy: bool = False) -> dict:
         "number_line": decree.number_line,
         "year": decree.year,
         "title_upper": _plain(decree.title).upper(),
+        "core_title": _plain(decree.title),
         "seat": decree.seat,
         "date_text": decree.date_text,
         "signer_lines": signer[:-1] + [signer[-1] + ","],

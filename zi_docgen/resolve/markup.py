@@ -1,14 +1,14 @@
 """The only markup data text has: *words* in italics (foreign terms).
 
 A literal asterisk is written \\*, a literal backslash \\\\. An unpaired * is
-kept as an asterisk. Nothing else in data text has any meaning: it is escaped
-for XML and appears exactly as written.
+kept as an asterisk. Nothing else in data text has any meaning: render turns the
+segments into docxtpl RichText runs, which escape it for XML, so it appears
+exactly as written.
 """
 from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from xml.sax.saxutils import escape as _xml_escape
 
 
 @dataclass(frozen=True)
@@ -69,42 +69,3 @@ def to_plain(text: str) -> str:
 def escape(text: str) -> str:
     """Markup that parses back to exactly `text` with no italics."""
     return text.replace("\\", "\\\\").replace("*", "\\*")
-
-
-class Runs:
-    """WordprocessingML runs for docxtpl's {{r var }} tags; trusted XML (__html__)."""
-
-    __slots__ = ("xml", "plain")
-
-    def __init__(self, xml: str, plain: str):
-        self.xml = xml
-        self.plain = plain
-
-    def __html__(self) -> str:
-        return self.xml
-
-    def __str__(self) -> str:
-        return self.xml
-
-
-def _run(text: str, rstyle: str | None) -> str:
-    props = f'<w:rPr><w:rStyle w:val="{rstyle}"/></w:rPr>' if rstyle else ""
-    parts = []
-    # Tabs and line breaks are elements in WordprocessingML, not characters.
-    for j, line in enumerate(text.split("\n")):
-        if j:
-            parts.append("<w:br/>")
-        for k, chunk in enumerate(line.split("\t")):
-            if k:
-                parts.append("<w:tab/>")
-            if chunk:
-                parts.append(f'<w:t xml:space="preserve">{_xml_escape(chunk)}</w:t>')
-    return f"<w:r>{props}{''.join(parts)}</w:r>"
-
-
-def to_runs(text: str, italic_style: str, *, prefix: str = "") -> Runs:
-    segments = parse(text)
-    if prefix:
-        segments = [Segment(prefix, False)] + segments
-    xml = "".join(_run(s.text, italic_style if s.italic else None) for s in segments)
-    return Runs(xml, "".join(s.text for s in segments))

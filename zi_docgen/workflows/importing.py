@@ -973,49 +973,22 @@ def import_docx(paths: list[Path], *, satker: str, year: int | None, data: Path)
 
 # ---------------------------------------------------------------- writing the data
 
-def _yaml():
-    from ruamel.yaml import YAML
-
-    y = YAML()
-    y.preserve_quotes = True
-    y.width = 4096
-    y.indent(mapping=2, sequence=4, offset=2)
-    return y
-
-
-def _folded(text: str, indent: int, width: int = 100) -> Any:
-    """Long text as a folded block (>-), wrapped the way the shipped data is."""
-    from ruamel.yaml.scalarstring import FoldedScalarString
-
-    if len(text) + indent <= width or "\n" in text or "  " in text:
-        return text
-    fs = FoldedScalarString(text)
-    # greedy wrap: the last space that keeps the line within the width
-    folds, start = [], 0
-    spaces = [m.start() for m in re.finditer(" ", text)]
-    while len(text) - start > width - indent:
-        cands = [s for s in spaces if start < s <= start + width - indent]
-        if not cands:
-            break
-        folds.append(cands[-1])
-        start = cands[-1] + 1
-    fs.fold_pos = folds
-    return fs
-
-
 def _styled(value: Any, indent: int) -> Any:
-    if isinstance(value, str):
-        return _folded(value, indent)
-    if isinstance(value, dict):
-        from ruamel.yaml.comments import CommentedMap
+    """Plain values as the data files write them: long text folded (>-), lists and maps in block style."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+    from .datastore import styled_text
+
+    if isinstance(value, str):
+        return styled_text(value, indent)
+    if isinstance(value, dict):
         out = CommentedMap()
         for k, v in value.items():
             out[k] = _styled(v, indent + 2)
+        if value and all(k in MONTHS for k in value):
+            out.fa.set_flow_style()  # months: {mar: 50, apr: 100}, like the year's table
         return out
     if isinstance(value, list):
-        from ruamel.yaml.comments import CommentedSeq
-
         seq = CommentedSeq()
         for v in value:
             seq.append(_styled(v, indent + 4))
@@ -1023,87 +996,59 @@ def _styled(value: Any, indent: int) -> Any:
     return value
 
 
-def _dump(y, doc) -> str:
-    import io
+def _edit(res: ImportResult, data: Path, files: list[str]):
+    """One datastore edit holding every change of the import (validated, then written atomically)."""
+    from .datastore import DataStore
 
-    buf = io.StringIO()
-    y.dump(doc, buf)
-    return buf.getvalue()
+    store = DataStore(data, git=False)
+    names = ", ".join(files)
+    return store, store.edit(year=res.year, office=res.satker, editor="zi-docgen import",
+                             message=f"import {res.satker} {res.year} ({names})")
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    import os
-    import tempfile
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def _fill(store, e, res: ImportResult) -> None:
+    values: dict[str, Any] = {}
+    for key in ("number", "date"):
+        if key in res.fields:
+            values[key] = res.fields[key]
+    if "team_decree" in res.fields:
+        values["team_number"] = res.fields["team_decree"]["number"]
+        values["team_date"] = res.fields["team_decree"]["date"]
+    if values:
+        e.set_office_year(**values)
+    rel = store.office_file(res.year, res.satker)
+    patch = {k: v for k, v in res.patch.items() if v}
+    if patch or store.path(rel).exists():
+        doc = e.doc(rel, create=True)
+        if patch:
+            if _plainify(doc.get("patch")) != _plainify(patch):
+                doc["patch"] = _styled(patch, 2)
+        elif "patch" in doc:
+            del doc["patch"]
+    for key, value in res.officials.items():
+        role, field_ = key.split(".")
+        e.set_official(res.satker, role, field_, value)
+    for rid, entry in res.new_regulations.items():
+        e.add_regulation(rid, entry)
 
 
 def planned_files(res: ImportResult, data: Path) -> dict[Path, str]:
-    """The new text of every file the import changes (nothing else is touched)."""
-    y = _yaml()
-    out: dict[Path, str] = {}
-    data = Path(data)
-    # the office's own year file
-    ofile = data / str(res.year) / "offices" / f"{res.satker}.yaml"
-    if ofile.is_file():
-        doc = y.load(ofile.read_text(encoding="utf-8"))
-    else:
-        from ruamel.yaml.comments import CommentedMap
+    """The new text of every file the import would change (nothing else is touched)."""
+    store, e = _edit(res, data, [])
+    _fill(store, e, res)
+    texts = e.texts()
+    return {Path(data) / rel: text for rel, text in texts.items()}
 
-        doc = CommentedMap()
-        doc.yaml_set_start_comment(f"{res.satker}, {res.year}: imported by zi-docgen import")
-    if doc is None:
-        from ruamel.yaml.comments import CommentedMap
 
-        doc = CommentedMap()
-    before = _dump(y, doc) if ofile.is_file() else ""
-    for pos, key in enumerate(("number", "date", "team_decree")):
-        if key in res.fields:
-            if key in doc:
-                doc[key] = _styled(res.fields[key], 2)
-            else:
-                doc.insert(min(pos, len(doc)), key, _styled(res.fields[key], 2))
-    # the officials of the year (ketua, salinan) live in the same year file
-    for key, value in res.officials.items():
-        outer, inner = key.split(".")
-        if outer not in doc or not isinstance(doc[outer], dict):
-            from ruamel.yaml.comments import CommentedMap
-
-            pos = sum(1 for k in doc if k in ("number", "date", "team_decree", "ketua"))
-            doc.insert(min(pos, len(doc)), outer, CommentedMap())
-        doc[outer][inner] = _folded(value, 4) if inner == "jabatan" else value
-        doc[outer].pop("to_confirm", None)
-    patch = {k: v for k, v in res.patch.items() if v}
-    old_patch = doc.get("patch")
-    if patch:
-        if _plainify(old_patch) != patch:
-            doc["patch"] = _styled(patch, 2)
-    elif "patch" in doc:
-        del doc["patch"]
-    after = _dump(y, doc)
-    if len(doc) == 0:
-        # only comments are left: keep them, without an empty "{}"
-        after = "".join(ln + "\n" for ln in before.splitlines() if ln.startswith("#"))
-    if after != before:
-        out[ofile] = after
-    if res.new_regulations:
-        gfile = data / "regulations.yaml"
-        regs = y.load(gfile.read_text(encoding="utf-8"))
-        for rid, entry in res.new_regulations.items():
-            if rid not in regs["regulations"]:
-                regs["regulations"][rid] = _styled(entry, 4)
-        out[gfile] = _dump(y, regs)
-    return out
+def write_result(res: ImportResult, data: Path, files: list[str] | None = None) -> list[Path]:
+    """Write the office's data through the datastore: under its lock, validated on a scratch
+    copy of the data, each file replaced atomically; a refused edit writes nothing."""
+    store, e = _edit(res, data, files or [])
+    with e:
+        _fill(store, e, res)
+        saved = e.save()
+    res.written = [str(Path(data) / rel) for rel in saved.files]
+    return [Path(data) / rel for rel in saved.files]
 
 
 def _plainify(node: Any) -> Any:
@@ -1114,31 +1059,6 @@ def _plainify(node: Any) -> Any:
     if isinstance(node, str):
         return str(node)
     return node
-
-
-def write_result(res: ImportResult, data: Path) -> list[Path]:
-    """Write the office's data: checked on a scratch copy first, then each file replaced atomically."""
-    import shutil
-    import tempfile
-
-    from ..load.dataset import load_dataset
-    from ..resolve.decree import resolve
-
-    data = Path(data)
-    files = planned_files(res, data)
-    if not files:
-        return []
-    with tempfile.TemporaryDirectory(prefix="zi-import-") as tmp:
-        scratch = Path(tmp) / "data"
-        shutil.copytree(data, scratch, ignore=shutil.ignore_patterns(".git"))
-        for path, text in files.items():
-            (scratch / path.relative_to(data)).parent.mkdir(parents=True, exist_ok=True)
-            (scratch / path.relative_to(data)).write_text(text, encoding="utf-8")
-        resolve(load_dataset(scratch), res.year, res.satker)  # refuses (DataError) before anything is written
-    for path, text in files.items():
-        _atomic_write(path, text)
-    res.written = [str(p) for p in files]
-    return list(files)
 
 
 # ---------------------------------------------------------------- the report
@@ -1210,7 +1130,7 @@ def run_import(paths: list[Path], *, satker: str, year: int | None, data: Path, 
     """`zi-docgen import`: exit 0 when written (or a clean dry run), 1 when parts were not recognised."""
     res = import_docx(paths, satker=satker, year=year, data=data)
     if not dry_run:
-        write_result(res, data)
+        write_result(res, data, [p.name for p in paths])
     if fmt == "json":
         console.print(json.dumps(report_json(res, dry_run), ensure_ascii=False, indent=1), markup=False)
     else:
