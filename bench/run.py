@@ -13,6 +13,12 @@ median of --repeat runs, and ratios are only meaningful within one run of this
 script (before and after are measured in the same run, interleaved).
 
 Reported:
+- **whole processes**, the figure of issue 10: `zi-docgen build --all` (15 offices,
+  30 documents, a fresh output folder each time) against a process that opens
+  and saves the two templates 15 times each with python-docx. Both are started
+  as whole processes (`python -m zi_docgen build …`, `python -c …`), measured
+  alternately --whole-repeat times, and the medians of their wall times are
+  compared (`--only-whole` measures just this);
 - time per document (one process, warm: templates already compiled), documents/s;
 - the 15-office bulk `build(...)` on the shipped data, with jobs=2 and jobs=1;
 - the floor: python-docx `Document(template).save(BytesIO())` 15 times for each of
@@ -224,6 +230,47 @@ def m_pdf(root: Path, how: str, soffice: str, limit: int = 0) -> dict:
     return {"wall": wall, "documents": len(docs), "pages": pages}
 
 
+# ---------------------------------------------------------------- whole processes
+
+FLOOR_CODE = """
+import io, sys
+from pathlib import Path
+from docx import Document
+for name in ("keputusan", "lampiran"):
+    for _ in range(15):
+        Document(str(Path(sys.argv[1]) / f"{name}.docx")).save(io.BytesIO())
+"""
+
+
+def whole_process_commands(root: Path, out: Path) -> dict[str, list[str]]:
+    return {
+        "build": [sys.executable, "-m", "zi_docgen", "build", "--all", "--data", str(root / "data"),
+                  "--templates", str(root / "templates"), "--out", str(out)],
+        "floor": [sys.executable, "-c", FLOOR_CODE, str(root / "templates")],
+    }
+
+
+def measure_whole(root: Path, pythonpath: str | None, repeat: int) -> dict[str, list[float]]:
+    """Wall times of the two whole processes, alternating (build, floor, build, floor, …)."""
+    env = dict(os.environ)
+    if pythonpath:
+        env["PYTHONPATH"] = pythonpath + os.pathsep + env.get("PYTHONPATH", "")
+    times: dict[str, list[float]] = {"build": [], "floor": []}
+    with tempfile.TemporaryDirectory(prefix="zi-bench-whole-") as tmp:
+        for i in range(repeat + 1):   # the first round is a warm-up: it fills the OS file cache
+            for kind in ("build", "floor") if i % 2 else ("floor", "build"):
+                cmd = whole_process_commands(root, Path(tmp) / f"out-{i}")[kind]
+                t = time.perf_counter()
+                proc = subprocess.run(cmd, env=env, cwd=root, capture_output=True, text=True,
+                                      stdin=subprocess.DEVNULL)
+                wall = time.perf_counter() - t
+                if proc.returncode:
+                    raise SystemExit(f"{kind} failed ({proc.returncode}): {proc.stderr[-2000:]}")
+                if i:
+                    times[kind].append(wall)
+    return times
+
+
 MEASURES = {"import": m_import, "per_doc": m_per_doc, "floor": m_floor, "bulk": m_bulk, "national": m_national,
             "pdf": m_pdf}
 
@@ -287,6 +334,17 @@ def table(variants: list[Variant], args) -> str:
     def row(label, fn):
         rows.append((label, [fn(v) for v in variants]))
 
+    if any("whole" in v.samples for v in variants):
+        def whole(kind):
+            return lambda v: fmt_s(statistics.median(v.samples["whole"][0][kind]))
+
+        row("**whole process** `zi-docgen build --all` (15 offices, 30 documents)", whole("build"))
+        row("**whole process** python-docx open + save, 15 × 2 templates", whole("floor"))
+        row("  **ratio build / python-docx** (medians of whole processes)",
+            lambda v: f"{statistics.median(v.samples['whole'][0]['build']) / statistics.median(v.samples['whole'][0]['floor']):.2f} ×")
+    if args.only_whole:
+        head = "| | " + " | ".join(v.label for v in variants) + " |\n|---|" + "---|" * len(variants) + "\n"
+        return head + "".join(f"| {label} | " + " | ".join(cells) + " |\n" for label, cells in rows)
     row("import zi_docgen (fresh process)", lambda v: fmt_s(v.median("import", "import")))
     row("resolve, per office", lambda v: fmt_s(v.median("per_doc", "resolve_per_office")))
     row("first office, both documents (parse + compile)", lambda v: fmt_s(v.median("per_doc", "first_office")))
@@ -346,6 +404,9 @@ def main() -> None:
     ap.add_argument("--baseline-file", metavar="PATH@REV", action="append", default=[],
                     help="also measure this tree with PATH (e.g. zi_docgen/figure.py) as it was at REV; repeatable, "
                          "all such files go into one variant")
+    ap.add_argument("--whole-repeat", type=int, default=7,
+                    help="alternating runs of the two whole processes (default 7; plus one warm-up)")
+    ap.add_argument("--only-whole", action="store_true", help="measure only the whole-process ratio")
     ap.add_argument("--out", type=Path, default=HERE / "results.md")
     for internal in ("--_child", "--_root", "--_kw"):   # how the driver calls itself in a child
         ap.add_argument(internal, help=argparse.SUPPRESS, default="{}" if internal == "--_kw" else None)
@@ -357,7 +418,7 @@ def main() -> None:
 
     soffice = None
     pdf_note = ""
-    if args.pdf is not False:
+    if args.pdf is not False and not args.only_whole:
         from zi_docgen.publish.pdf import find_soffice   # the very soffice convert_to_pdf will use
 
         soffice = find_soffice()
@@ -395,12 +456,17 @@ def main() -> None:
             labels.append(f"{Path(path).name} of {rev}")
         variants.append(Variant(f"before ({', '.join(labels)})", ROOT, str(pkg.parent)))
     variants.append(Variant("after (this tree)" if len(variants) else "this tree", ROOT, None))
+    if args.only_whole:
+        args.national = args.pdf = False
     try:
         for v in variants:
+            print(f"whole processes: {v.label}", file=sys.stderr)
+            v.samples["whole"] = [measure_whole(v.root, v.pythonpath, args.whole_repeat)]
+        for v in variants if not args.only_whole else ():
             v.measure("import", "import")
             print(f"{v.label}: zi_docgen from {v.first('import', 'module')}", file=sys.stderr)
         # Interleave the variants so that a noisy moment hits both alike.
-        for i in range(args.repeat):
+        for i in range(0 if args.only_whole else args.repeat):
             for v in variants:
                 print(f"[{i + 1}/{args.repeat}] {v.label}", file=sys.stderr)
                 if i:
@@ -432,6 +498,15 @@ def main() -> None:
 
     md = table(variants, args)
     cpu = os.cpu_count()
+    whole_note = (f"Whole processes: {args.whole_repeat} alternating runs of each after one warm-up round, "
+                  f"wall time of the process as started by subprocess.run (interpreter start-up and imports "
+                  f"included), median; `build` uses its default jobs (all cores). ")
+    if args.only_whole:
+        note = f"\nMachine: {cpu} CPU(s), Python {sys.version.split()[0]}, {sys.platform}. " + whole_note + "\n"
+        print(md + note)
+        args.out.write_text(f"# zi-docgen benchmark\n\n`python bench/run.py {' '.join(sys.argv[1:])}`\n\n" + md + note,
+                            encoding="utf-8")
+        return
     note = (f"\nMachine: {cpu} CPU(s), Python {sys.version.split()[0]}, {sys.platform}; median of {args.repeat} "
             f"runs, each in a fresh process. Times exclude Python start-up and imports (reported separately). "
             f"The floor is single-process; the jobs=2 bulk uses 2 worker processes. "
@@ -442,7 +517,7 @@ def main() -> None:
                  f"files over 2 soffice processes, each with its own fresh profile; the raw batch is one "
                  f"`soffice -env:UserInstallation=<fresh dir> --headless --convert-to pdf --outdir DIR f1 ... fN` "
                  f"with the library's FONTCONFIG_FILE, so it also creates a profile and sets the same fonts. ")
-    note = (note + pdf_note).rstrip() + "\n"
+    note = (note + whole_note + pdf_note).rstrip() + "\n"
     print(md + note)
     argv = sys.argv[1:]
     if "--out" in argv:   # where it was written is not part of how it was measured

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ import yaml
 from rich.console import Console
 
 from zi_docgen.check import Finding, check_decree, check_text, run_check
+from zi_docgen.check.findings import RULES
 from zi_docgen.errors import DataError, Src, ZiError
 from zi_docgen.load.dataset import load_dataset
 from zi_docgen.resolve.decree import resolve
@@ -61,29 +63,73 @@ def _line_col(text: str, needle: str) -> tuple[int, int]:
     return line, i - (text.rfind("\n", 0, i) + 1) + 1
 
 
-@pytest.mark.parametrize("m", MUTATIONS, ids=[m["id"] for m in MUTATIONS])
+DATA_MUTATIONS = [m for m in MUTATIONS if "file" in m]
+RAW_MUTATIONS = [m for m in MUTATIONS if "raw" in m]
+MUTATIONS_DIR = Path(__file__).parent / "mutations"
+
+
+def _mutate(text: str, m: dict) -> str:
+    for old, new in m["sub"]:
+        assert old in text, f"mutation {m['id']}: {old!r} not in {m.get('file') or m.get('raw')}"
+        text = text.replace(old, new, 1)
+    return text
+
+
+@pytest.mark.parametrize("m", DATA_MUTATIONS, ids=[m["id"] for m in DATA_MUTATIONS])
 def test_mutation_is_found(m, data_copy):
     path = data_copy / m["file"]
-    text = path.read_text(encoding="utf-8")
-    for old, new in m["sub"]:
-        assert old in text, f"mutation {m['id']}: {old!r} not in {m['file']}"
-        text = text.replace(old, new, 1)
-    path.write_text(text, encoding="utf-8")
-    line, col = _line_col(text, m["at"])
+    path.write_text(_mutate(path.read_text(encoding="utf-8"), m), encoding="utf-8")
+    at = data_copy / m.get("in", m["file"])  # the file the finding points into
+    line, col = _line_col(at.read_text(encoding="utf-8"), m["at"])
 
     ds = load_dataset(data_copy)
     findings = check_decree(resolve(ds, 2026, m.get("office", "prov-kalbar")), ds)
     same_rule = [f for f in findings if f.rule == m["rule"] and f.severity == m["severity"]]
     assert same_rule, f"no {m['severity']} {m['rule']}; got: " + "; ".join(f.format() for f in findings)
-    here = [f for f in same_rule if f.src and Path(f.src.file).resolve() == path.resolve() and f.src.line == line]
-    assert here, f"expected {m['file']}:{line}; got: " + "; ".join(f.format() for f in same_rule)
+    here = [f for f in same_rule if f.src and Path(f.src.file).resolve() == at.resolve() and f.src.line == line]
+    assert here, f"expected {m.get('in', m['file'])}:{line}; got: " + "; ".join(f.format() for f in same_rule)
     if m.get("col", True):
         assert col in [f.src.col for f in here], "; ".join(f.format() for f in here)
+
+
+def test_raw_mutation_base_is_clean():
+    for name in {m["raw"] for m in RAW_MUTATIONS}:
+        assert check_text((MUTATIONS_DIR / name).read_text(encoding="utf-8"), name) == []
+
+
+@pytest.mark.parametrize("m", RAW_MUTATIONS, ids=[m["id"] for m in RAW_MUTATIONS])
+def test_raw_mutation_is_found(m):
+    text = _mutate((MUTATIONS_DIR / m["raw"]).read_text(encoding="utf-8"), m)
+    line, col = _line_col(text, m["at"])
+    findings = check_text(text, m["raw"])
+    same_rule = [f for f in findings if f.rule == m["rule"] and f.severity == m["severity"]]
+    assert same_rule, f"no {m['severity']} {m['rule']}; got: " + "; ".join(f.format() for f in findings)
+    assert (line, col) in [(f.src.line, f.src.col) for f in same_rule], \
+        f"expected {line}:{col}; got: " + "; ".join(f.format() for f in same_rule)
 
 
 def test_mutations_table_ids_are_unique():
     ids = [m["id"] for m in MUTATIONS]
     assert len(ids) == len(set(ids))
+
+
+def _rule_ids_in_code() -> set[str]:
+    """Every rule id the checker can report: the literal after a severity in check/*.py."""
+    import zi_docgen.check as pkg
+
+    ids = set()
+    for path in Path(pkg.__file__).parent.glob("*.py"):
+        for m in re.finditer(r'"(?:error|warning|placeholder)",\s*"([a-z][a-z-]*)"', path.read_text(encoding="utf-8")):
+            ids.add(m.group(1))
+    return ids - {"warning", "placeholder"} | {"placeholder"}
+
+
+def test_every_rule_has_a_mutation():
+    in_code = _rule_ids_in_code()
+    assert len(in_code) > 30  # the scan finds the rules
+    assert in_code - {m["rule"] for m in MUTATIONS} == set()
+    assert {m["rule"] for m in MUTATIONS} - in_code == set()  # no case for a rule that is gone
+    assert in_code == set(RULES)  # and each one is described
 
 
 def test_shared_text_reported_once_for_all_offices(data_copy, tmp_path):
@@ -103,9 +149,9 @@ def test_run_check_exit_0_and_summary():
     assert run_check(DATA, year=2026, satkers=["prov-kalbar", "kab-sambas"], fmt="text", console=console) == 0
     out = buf.getvalue()
     assert "0 error(s), 0 warning(s)" in out
-    assert "placeholders (not filled in yet" in out
+    assert "Placeholders (not filled in yet" in out
     assert "[Nama Ketua KPU Kabupaten Sambas]" in out  # printed literally, not as rich markup
-    assert "2 office(s), 2026" in out
+    assert "in 2 satker, 2026" in out
 
 
 def test_run_check_exit_1_on_errors(data_copy):
@@ -141,16 +187,17 @@ def test_run_check_could_not_run_raises(kwargs, tmp_path):
         run_check(args.pop("data"), **args)
 
 
-def test_broken_yaml_is_exit_2_through_the_cli(data_copy):
-    from typer.testing import CliRunner
-
-    from zi_docgen.cli import app
+def test_broken_yaml_is_exit_2_through_the_cli(data_copy, capsys):
+    from zi_docgen.cli import main
 
     (data_copy / "common" / "keputusan.yaml").write_text("keputusan: [\n", encoding="utf-8")
     with pytest.raises(DataError):
         run_check(data_copy, year=None, satkers=[], fmt="text", console=_console()[0])
-    result = CliRunner().invoke(app, ["check", "--data", str(data_copy)])
-    assert isinstance(result.exception, DataError)
+    with pytest.raises(SystemExit) as exc:
+        main(["check", "--data", str(data_copy)])
+    assert exc.value.code == 2  # could not run: not 1 (findings)
+    err = capsys.readouterr().err
+    assert "keputusan.yaml:2" in err and "Traceback" not in err
 
 
 def test_json_format(data_copy):
@@ -161,7 +208,8 @@ def test_json_format(data_copy):
     assert code == 1
     items = json.loads(buf.getvalue())
     assert isinstance(items, list)
-    assert set(items[0]) == {"file", "line", "col", "severity", "rule", "message", "suggestion", "office"}
+    assert set(items[0]) == {"file", "line", "col", "severity", "rule", "message", "suggestion", "office", "field",
+                             "file_missing"}
     survey = next(f for f in items if f["rule"] == "confusion")
     assert survey["file"].endswith("lampiran.yaml") and survey["line"] > 0 and survey["suggestion"] == "survei"
     assert {f["severity"] for f in items} <= {"error", "warning", "placeholder"}
@@ -300,3 +348,41 @@ def test_raw_foreign_passage_is_one_warning():
 def test_raw_italics_are_not_spell_checked():
     by = _rules(check_text("Melakukan *public campaign wibbly* tentang pengendalian gratifikasi.\n", "t.txt"))
     assert "spelling" not in by
+
+
+def test_raw_rules_on_a_long_text():
+    # 5,000 lines: every rule walks the text once (a rule that rescans the rest of the
+    # text for each line would not finish); the findings are the ones of each line
+    line = "2. Melakukan survey kepuasan masyarakat terhadap pelayanan publik setiap tahun\n"
+    by = _rules(check_text(line * 5_000, "long.txt"))
+    assert len(by["confusion"]) == 5_000
+    assert len(by["end-punct"]) == 5_000
+    assert len(by["duplicate"]) == 4_999  # every line after the first repeats it
+
+
+def test_shared_text_is_checked_once_per_run(monkeypatch):
+    """15 offices share most of their text: the spell checker reads it once, not 15 times
+    (each office's own name is masked, so texts that differ only by it are the same)."""
+    from zi_docgen.check import check_offices
+    from zi_docgen.check.spelling import SpellChecker
+    import zi_docgen.check.textrules as tr
+
+    seen: list[str] = []
+    real = SpellChecker.check_texts
+
+    def spy(self, texts):
+        texts = list(texts)
+        seen.extend(texts)
+        return real(self, texts)
+
+    monkeypatch.setattr(SpellChecker, "check_texts", spy)
+    monkeypatch.setattr(tr, "_SPELLED", type(tr._SPELLED)())  # nothing from earlier tests
+    ds = load_dataset(DATA)
+    check_offices(ds, 2026, ["prov-kalbar"])
+    one = len(seen)
+    seen.clear()
+    monkeypatch.setattr(tr, "_SPELLED", type(tr._SPELLED)())
+    ds = load_dataset(DATA)
+    check_offices(ds, 2026, list(ds.offices))
+    assert len(seen) == len(set(seen))  # no text twice
+    assert one > 100 and len(seen) < 1.5 * one  # kabupaten/kota text is mostly the province's

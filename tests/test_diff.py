@@ -104,13 +104,16 @@ def test_year_diff_shows_exactly_the_edits(edited):
     assert moved.group == "penataan-tatalaksana" and moved.moved_from == "from AREA V – Penguatan Pengawasan"
     assert (moved.old_label, moved.new_label) == ("3.", "10.")
     assert not moved.words  # moved as it was, not rewritten
+    # One address format: the document tree's, with the area it now stands in.
+    assert moved.address.startswith("prov-kalbar:lampiran/") and "/penataan-tatalaksana/" in moved.address
+    assert moved.address.endswith("/pw-lingkungan")
     assert by_id[("mp-tim-kerja", "moved")].new_label == "4"
     # A move is never a deletion plus an insertion.
     assert not [c for c in report.changes if c.id in ("pw-lingkungan", "mp-tim-kerja") and c.kind != "moved"]
 
     year = {(c.section, c.id) for c in report.changes if c.category == "year"}
     assert {("keputusan", "title"), ("keputusan", "tanggal"), ("menimbang", "penetapan"),
-            ("diktum", "penetapan-rencana"), ("dasar_hukum", "kpt-tim-zi"), ("targets", "targets-title"),
+            ("diktum", "penetapan-rencana"), ("dasar_hukum", "kpt-tim-zi"), ("targets", "targets"),
             ("area", "mp-menyusun-rencana")} <= year
     for c in report.changes:
         if c.category == "year":

@@ -15,8 +15,16 @@ def png() -> bytes:
 
 
 def test_defaults_are_the_eight_components():
-    assert list(DEFAULT_PENGUNGKIT) == PENGUNGKIT
-    assert list(DEFAULT_HASIL) == HASIL
+    # transcribed from PermenPANRB 90/2021: six areas of change, two results, in its order
+    assert DEFAULT_PENGUNGKIT == (
+        "Manajemen Perubahan", "Penataan Tatalaksana", "Penataan Sistem Manajemen SDM",
+        "Penguatan Akuntabilitas Kinerja", "Penguatan Pengawasan", "Peningkatan Kualitas Pelayanan Publik")
+    assert DEFAULT_HASIL == ("Pemerintah yang Bersih dan Akuntabel", "Pelayanan Publik yang Prima")
+
+
+def test_the_figure_shows_its_names(png):
+    # other names draw another figure (the names are drawn, not a fixed picture)
+    assert component_model_png(PENGUNGKIT[:5] + ["Penguatan Lain"], HASIL) != png
 
 
 def test_valid_png_of_requested_width(png):

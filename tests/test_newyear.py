@@ -103,7 +103,7 @@ def test_refuses_an_existing_year_and_changes_nothing(data_copy, capsys):
 
 
 @pytest.mark.parametrize("old,new,message", [
-    (2025, 2026, "year 2025 does not exist"),
+    (2025, 2026, "unknown year 2025"),
     (2026, 2026, "must come after 2026"),
     (2026, 2025, "must come after 2026"),
     (2026, 20270, "not a sensible decree year"),

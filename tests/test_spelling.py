@@ -4,7 +4,7 @@ import random
 import pytest
 
 from zi_docgen.check import spelling as spelling
-from zi_docgen.check.spelling import Misspelling, SpellChecker, default_checker, iter_words
+from zi_docgen.check.spelling import SpellChecker, default_checker, iter_words
 
 SAMPLE = (
     "bahwa untuk mewujudkan pelaksanaan Pembangunan Zona Integritas menuju Wilayah Bebas dari "
@@ -45,8 +45,11 @@ def checker():
     return default_checker()
 
 
-def test_default_checker_is_cached():
-    assert default_checker() is default_checker()
+def test_extra_words_are_right_only_for_the_checker_given_them(checker):
+    # a name from the office registry is right by definition, but not for everyone
+    assert not checker.is_correct("Wibblesworth")
+    assert SpellChecker(extra_words=["Wibblesworth"]).is_correct("Wibblesworth")
+    assert checker.check_text("Ketua Wibblesworth hadir.")[0].word == "Wibblesworth"
 
 
 def test_sample_text_has_no_findings(checker):
@@ -82,10 +85,41 @@ def test_document_words_help_suggestions(checker):
     assert finding.suggestions[0] == "melalui"
 
 
-def test_misspelling_dataclass_is_frozen():
-    m = Misspelling("dlaam", 3, ("dalam",))
-    with pytest.raises(Exception):
-        m.word = "x"  # type: ignore[misc]
+def test_identifiers_numbers_and_abbreviations_are_not_words():
+    text = "Nomor 3/PP.01.2-Kpt/05/Prov/2024 oleh Budi, S.H., M.Si. lihat www.kpu.go.id untuk Kabupaten/Kota IV"
+    assert [w for w, _ in iter_words(text)] == ["Nomor", "oleh", "Budi", "lihat", "untuk", "Kabupaten", "Kota"]
+    for word, start in iter_words(text):
+        assert text[start:start + len(word)] == word
+
+
+# ---------------------------------------------------------------- long inputs (issue 15)
+# These assert what the checker answers for inputs far beyond a decree's; that it answers
+# at all is the point (a pasted 2,000-character token used to take seconds, 1 MB never ended).
+
+def test_a_very_long_unknown_word_is_reported_without_suggestions(checker):
+    word = "ab" * 1000  # 2,000 characters
+    (found,) = checker.check_text(f"Rencana {word} kerja.")
+    assert found.word == word and found.suggestions == ()
+    assert checker.suggest(word) == ()
+    long_typo = "pemabngunan" * 4  # 44 characters: beyond ordinary words
+    assert len(long_typo) > spelling.MAX_SUGGEST_LENGTH
+    assert checker.check_text(long_typo)[0].suggestions == ()
+
+
+def test_a_megabyte_word_and_a_megabyte_text(checker):
+    huge = "x" * 1_000_000
+    (found,) = checker.check_text(huge)
+    assert (found.word, found.start, found.suggestions) == (huge, 0, ())
+    text = "Rencana kerja pembangunan dlaam tahun ini. " * 5_000  # ~200 KB, one typo repeated
+    found = checker.check_text(text)
+    assert len(found) == 5_000 and {m.word for m in found} == {"dlaam"}
+    assert "dalam" in found[0].suggestions
+
+
+def test_a_word_of_many_hyphenated_parts(checker):
+    # pieces span at most a few parts, so a long chain is checked piece by piece
+    assert checker.is_correct("-".join(["dan"] * 20_000))
+    assert not checker.is_correct("-".join(["dan"] * 1000 + ["dlaam"] + ["dan"] * 1000))
 
 
 @pytest.mark.parametrize(

@@ -5,13 +5,19 @@ and exit with status 2; --debug shows the traceback instead.
 """
 from __future__ import annotations
 
+import os
 import sys
 from enum import Enum
 from pathlib import Path
 from typing import List, Optional
 
-import typer
-from rich.console import Console
+# Start-up time: pydantic scans every installed package's entry points for plugins
+# when the first model is built (~0.1 s); the data models use none. A user's own
+# setting wins.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+
+import typer  # noqa: E402
+from rich.console import Console  # noqa: E402
 
 from . import i18n
 from .errors import ZiError
@@ -52,7 +58,11 @@ _apply_lang(_take_lang(sys.argv[1:])[1])
 
 
 def _localize_typer() -> None:
-    """Typer's own help headings are module constants read at display time; translate those that exist."""
+    """Typer's own help headings are module constants read at display time; translate those that exist.
+
+    Importing typer.rich_utils costs a third of the CLI's start-up (Markdown, Pygments),
+    so it is done only when help may be shown (see main); Typer imports it lazily too.
+    """
     try:
         from typer import rich_utils
     except ImportError:  # a Typer without Rich help: its headings stay English
@@ -63,8 +73,6 @@ def _localize_typer() -> None:
         if isinstance(getattr(rich_utils, name, None), str):
             setattr(rich_utils, name, text)
 
-
-_localize_typer()
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False,
                   context_settings={"help_option_names": ["-h", "--help"]},
@@ -270,9 +278,9 @@ def preview(
     out_dir: Path = typer.Option(None, "--out", help=_("Folder for the PNG pages (default: beside the file).")),
     dpi: int = typer.Option(60, "--dpi", min=20, max=600, help=_("Resolution of the PNG pages.")),
 ) -> None:
-    from .publish.pdf import PdfError, convert_to_pdf, preview as run_preview
+    from .publish.pdf import convert_to_pdf, preview as run_preview
 
-    from .errors import OutputError, Src
+    from .errors import OutputError, PdfError, Src
 
     if not document.exists():
         raise OutputError(_("file not found"), Src.of(document))
@@ -280,15 +288,25 @@ def preview(
         pdf = document if document.suffix.lower() == ".pdf" else convert_to_pdf([document])[0]
         pages = run_preview(pdf, out_dir or document.parent, dpi=dpi)
     except PdfError as exc:
-        raise OutputError(str(exc), Src.of(document)) from None
+        raise OutputError(exc.message, Src.of(document), exc.hint) from None
     for p in pages:
         out.print(str(p))
+
+
+def _may_show_help(argv: list[str]) -> bool:
+    """Help is printed for -h/--help, a bare `zi-docgen`, or a first word that is not a command."""
+    if any(a in ("-h", "--help") for a in argv):
+        return True
+    words = [a for a in argv if not a.startswith("-")]
+    commands = {c.name or c.callback.__name__.replace("_", "-") for c in app.registered_commands}
+    return not words or words[0] not in commands
 
 
 def main(argv: list[str] | None = None) -> None:
     argv, lang = _take_lang(list(sys.argv[1:] if argv is None else argv))
     if lang is not None:
         _apply_lang(lang)
+    if _may_show_help(argv):
         _localize_typer()
     debug = "--debug" in argv
     try:
@@ -302,10 +320,8 @@ def main(argv: list[str] | None = None) -> None:
     except ZiError as exc:
         if debug:
             raise
-        from .workflows.build import BuildRefused
-
         err.print(str(exc), markup=False)
-        sys.exit(1 if isinstance(exc, BuildRefused) else 2)
+        sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         if debug:
             raise

@@ -30,13 +30,17 @@ placeholders
 """
 from __future__ import annotations
 
+import dataclasses
+
 import json
 import time
 from pathlib import Path
 
 from ..errors import DataError, Src
+from ..i18n import _
 from .decree import check_decree
 from .findings import Finding
+from .placeholders import report as placeholder_report
 from .raw import check_text
 
 __all__ = ["Finding", "check_decree", "check_text", "run_check", "check_offices"]
@@ -53,7 +57,7 @@ def check_offices(ds, year: int, offices: list[str]) -> list[Finding]:
     out = []
     for f, oids in merged.values():
         office = None if len(oids) == len(offices) and len(offices) > 1 else ",".join(oids)
-        out.append(Finding(f.src, f.severity, f.rule, f.message, f.suggestion, office))
+        out.append(dataclasses.replace(f, office=office))
     return sorted(out, key=Finding.sort_key)
 
 
@@ -65,10 +69,7 @@ def run_check(data: Path, *, year: int | None, satkers: list[str], fmt: str, con
         raise DataError(f"unknown format '{fmt}'", None, "use text or json")
     started = time.perf_counter()
     ds = load_dataset(Path(data))
-    year = year or ds.latest_year
-    if year not in ds.years:
-        known = ", ".join(map(str, ds.years)) or "none"
-        raise DataError(f"unknown year {year}", Src.of(data), f"years in the data folder: {known}")
+    year = ds.require_year(year)
     offices = list(dict.fromkeys(satkers)) or list(ds.offices)
     for oid in offices:
         ds.office(oid)  # an unknown id is a DataError with a suggestion
@@ -81,13 +82,14 @@ def run_check(data: Path, *, year: int | None, satkers: list[str], fmt: str, con
     else:
         for f in (*errors, *warnings):
             console.out(_line(f), highlight=False)
-        if placeholders:
-            console.out("\nplaceholders (not filled in yet; the documents are DRAFT):", highlight=False)
-            for f in placeholders:
-                console.out(_line(f), highlight=False)
+        names = {oid: ds.offices[oid].name for oid in offices}
+        for text in placeholder_report(placeholders, names, year):
+            console.out(text, highlight=False)
         elapsed = time.perf_counter() - started
-        console.out(f"\n{len(errors)} error(s), {len(warnings)} warning(s), {len(placeholders)} placeholder(s) "
-                    f"in {len(offices)} office(s), {year} ({elapsed:.1f} s)", highlight=False)
+        console.out("\n" + _("{errors} error(s), {warnings} warning(s), {placeholders} placeholder(s) in {offices} "
+                             "satker, {year} ({seconds:.1f} s)").format(
+            errors=len(errors), warnings=len(warnings), placeholders=len(placeholders), offices=len(offices),
+            year=year, seconds=elapsed), highlight=False)
     return 1 if errors else 0
 
 
@@ -97,5 +99,5 @@ def _line(f: Finding) -> str:
         line += f" [{f.office}]"
     elif f.office:
         n = f.office.count(",") + 1
-        line += f" [{n} offices]" if n > 1 else ""
+        line += (" [" + _("{n} satker").format(n=n) + "]") if n > 1 else ""
     return line

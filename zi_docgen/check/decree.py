@@ -10,16 +10,15 @@ run over many offices (`check_offices`) computes them once.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import Src
+from ..errors import Src, closest
+from ..i18n import _
 from ..load.dataset import DataSet
 from ..load.model import MONTHS, Regulation
-from ..load.source import locate
 from ..resolve import citations
 from ..resolve.decree import Decree
 from ..resolve.document import Node
@@ -134,14 +133,14 @@ class _Out:
 
 def _at(src: Src | None, text: str, offset: int) -> Src | None:
     """The place of a character of a resolved text in its YAML file."""
-    return locate(src, text, offset)
+    return src.at(text, offset) if src else None
 
 
 def check_decree(decree: Decree, ds: DataSet, cache: RunCache | None = None) -> list[Finding]:
     """Every rule that applies to one office-year; see the package docstring for the list."""
     cache = cache if cache is not None else run_cache(ds)
     if cache.checker is None:
-        cache.checker = tr.checker(_name_words(ds))
+        cache.checker = tr.checker(_name_words(ds) | ds.lexicon)
     out = _Out(decree.office.id)
     us = units(decree)
     _text_rules(decree, us, cache, out)
@@ -154,7 +153,9 @@ def check_decree(decree: Decree, ds: DataSet, cache: RunCache | None = None) -> 
     out.add_all(cache.catalogue[decree.year])
     _consistency_rules(decree, us, out)
     for p in decree.placeholders:
-        out.add(p.src, "placeholder", "placeholder", f"[{p.text}] is not filled in yet", None)
+        out.findings.append(Finding(p.src, "placeholder", "placeholder",
+                                    _("[{text}] is not filled in yet").format(text=p.text), None, out.office,
+                                    p.field, p.file_missing))
     seen, result = set(), []
     for f in out.findings:
         if f.key() not in seen:
@@ -238,8 +239,8 @@ def _text_rules(decree: Decree, us: list[Unit], cache: RunCache, out: _Out) -> N
     spelled = tr.spelling(cache.checker, [n for _, n, _ in todo])
     for (u, normal, shifts), sp in zip(todo, spelled):
         hits = [] if u.registry else tr.word_rules(normal)
-        taken = [(h.start, h.end) for h in hits]
-        hits += [h for h in sp if not any(a <= h.start < b for a, b in taken)]
+        taken = tr.covered_by([(h.start, h.end) for h in hits])
+        hits += [h for h in sp if not taken(h.start)]
         starts = [values.back(h.start, shifts) for h in hits]
         if u.compare:
             for h in tr.end_punctuation(u.text, f"this {u.compare}"):
@@ -431,9 +432,9 @@ def _consistency_rules(decree: Decree, us: list[Unit], out: _Out) -> None:
             out.add(a.name_src, "warning", "area-name", f"'{a.name}' is an outdated name of the area",
                     AREA_OUTDATED[name])
         else:
-            close = difflib.get_close_matches(name, AREAS_90_2021, n=1, cutoff=0.5)
+            close = closest(name, AREAS_90_2021, cutoff=0.5)
             out.add(a.name_src, "warning", "area-name",
-                    f"'{a.name}' is not one of the six areas of PermenPANRB 90/2021", close[0] if close else None)
+                    f"'{a.name}' is not one of the six areas of PermenPANRB 90/2021", close)
     official = [n for n in names if n in AREAS_90_2021]
     in_order = sorted(official, key=AREAS_90_2021.index)
     if official != in_order:

@@ -13,7 +13,7 @@ import re
 from typing import Iterable
 
 from ..resolve import citations
-from ..errors import Src
+from ..errors import Src, closest
 from . import textrules as tr
 from .findings import Finding
 from .tables import AREA_ALIASES, AREA_OUTDATED, AREAS_90_2021
@@ -78,7 +78,7 @@ def _words(t: _Text, extra: frozenset[str]) -> None:
 
     masked = tr.mask(t.text)
     hits = tr.word_rules(masked)
-    taken = [(h.start, h.end) for h in hits]
+    taken = tr.covered_by([(h.start, h.end) for h in hits])
     for h in hits:
         t.hit(h)
     # the month columns of the target table are abbreviated (Jan, Feb, …, Agt)
@@ -98,7 +98,7 @@ def _words(t: _Text, extra: frozenset[str]) -> None:
     results = tr.spelling(checker, [text for _, text in line_spans])
     for (s, _), found in zip(line_spans, results):
         for h in found:
-            if not any(a <= s + h.start < b for a, b in taken):
+            if not taken(s + h.start):
                 t.hit(h, s)
 
 
@@ -155,7 +155,6 @@ def _menimbang(t: _Text) -> None:
 
 # ---------------------------------------------------------------- citations (Mengingat, Dasar Hukum)
 
-_DESIGNATIONS = sorted(((v.split("{")[0].strip(), k) for k, v in citations.KIND_NAME.items()), key=lambda x: -len(x[0]))
 _CITE = re.compile(r"(?P<name>Undang-Undang Dasar|Undang-Undang|Peraturan Pemerintah Pengganti Undang-Undang|"
                    r"Peraturan Pemerintah|Peraturan Presiden|Peraturan Menteri|Peraturan Komisi Pemilihan Umum|"
                    r"Peraturan Badan|Peraturan Lembaga|Keputusan)\b[^;]*?(?:Nomor\s+(?P<num>\S+)(?:\s+Tahun\s+(?P<y>\d{4}))?)",
@@ -408,9 +407,8 @@ def _check_area_name(t: _Text, offset: int, name: str, where: str) -> str | None
     outdated = {k.lower(): v for k, v in AREA_OUTDATED.items()}.get(fixed.lower())
     if outdated:
         return outdated  # the word rule area-name reports it where it stands
-    close = difflib.get_close_matches(fixed, AREAS_90_2021, n=1, cutoff=0.5)
     t.add(offset, "error", "area-name", f"{where} '{name}' is not one of the six areas of PermenPANRB 90/2021",
-          close[0] if close else None)
+          closest(fixed, AREAS_90_2021, cutoff=0.5))
     return None
 
 
@@ -474,6 +472,13 @@ def _targets(t: _Text) -> None:
 
 def _end_punctuation(t: _Text) -> None:
     lines = list(t.lines())
+    # the next non-empty line after each line (one pass, so that the rule stays linear)
+    following: list[str] = [""] * len(lines)
+    nxt = ""
+    for i in range(len(lines) - 1, -1, -1):
+        following[i] = nxt
+        if lines[i][1].strip():
+            nxt = lines[i][1].strip()
     for i, (s, line) in enumerate(lines):
         body = line.strip()
         words = body.split()
@@ -484,8 +489,7 @@ def _end_punctuation(t: _Text) -> None:
             continue
         if re.match(r"^[-\s]*(?:Menimbang|Mengingat|Menetapkan|KESATU|KEDUA)\b", body) or _IS_CITATION.match(body):
             continue
-        nxt = next((l.strip() for _, l in lines[i + 1:] if l.strip()), "")
-        nxt = re.sub(r"^[-\s]+", "", nxt)
+        nxt = re.sub(r"^[-\s]+", "", following[i])
         if nxt[:1].islower():
             continue  # the paragraph goes on after a page break
         for h in tr.end_punctuation(line, "this item" if label else "this paragraph"):

@@ -84,6 +84,13 @@ WORDLIST_PATH = DICTIONARY_DIR / f"{DICTIONARY_NAME}.words.gz"
 _WORDLIST_MAGIC = "#zi_docgen-wordlist v1 sha256="
 
 MAX_SUGGESTIONS = 5
+# Suggestions are searched only for words of ordinary length: the suggester's work grows
+# much faster than the word (a pasted 2,000-character token took seconds, a megabyte never
+# finished). Indonesian words, reduplications included, stay well below this.
+MAX_SUGGEST_LENGTH = 40
+# A hyphenated word is correct when it splits into correct pieces; a piece spans at most
+# this many hyphen-separated parts (aba-aba, Undang-Undang), which keeps the check linear.
+MAX_PIECE_PARTS = 4
 
 # Very frequent words of Indonesian official texts.  They are not needed for
 # *checking* (id_ID has them); they only help rank suggestions, since Hunspell
@@ -573,7 +580,7 @@ class SpellChecker:
         ok = [False] * (n + 1)  # ok[i]: parts[:i] splits into correct pieces
         ok[0] = True
         for end in range(1, n + 1):
-            for start in range(end):
+            for start in range(max(0, end - MAX_PIECE_PARTS), end):
                 if ok[start]:
                     piece = "-".join(parts[start:end])
                     if not piece or self._known_cased(piece):
@@ -685,6 +692,8 @@ class SpellChecker:
         return word
 
     def suggest(self, word: str) -> tuple[str, ...]:
+        if len(word) > MAX_SUGGEST_LENGTH:
+            return ()
         return self._rank(word, self._base_suggestions(word), self._vocabulary)
 
     # -- texts --------------------------------------------------------------
@@ -702,7 +711,8 @@ class SpellChecker:
         # words spelled correctly elsewhere in these texts are likely targets
         document = frozenset(self._dictionary_form(w) for w in unique if w not in wrong_set and len(w) > 2)
         vocabulary = self._vocabulary | document
-        suggestions = {w: self._rank(w, self._base_suggestions(w), vocabulary, document) for w in wrong}
+        suggestions = {w: self._rank(w, self._base_suggestions(w), vocabulary, document)
+                       if len(w) <= MAX_SUGGEST_LENGTH else () for w in wrong}
         return [
             [Misspelling(word, start, suggestions[word]) for word, start in words if word in wrong_set]
             for words in tokenised

@@ -14,6 +14,7 @@ import weakref
 from dataclasses import dataclass
 from typing import Any
 
+from ..i18n import _
 from ..resolve.dates import day_name, month_names
 from .tables import (AREA_OUTDATED, AREAS_90_2021, COLUMN_LABELS, CONFUSIONS, FIXED_TERMS, RAHMAT, TERM_FORMS,
                      Confusion)
@@ -274,6 +275,15 @@ def checker(extra: frozenset[str] = frozenset()):
 _SPELLED: "weakref.WeakKeyDictionary[Any, dict[str, tuple[Hit, ...]]]" = weakref.WeakKeyDictionary()
 
 
+def _spelling_advice(suggestions) -> str:
+    accept = _("if the word is correct, add it to data/lexicon.txt (one word a line)")
+    return f"{', '.join(suggestions[:3])}; {accept}" if suggestions else accept
+
+
+def _shown(word: str, limit: int = 60) -> str:
+    return word if len(word) <= limit else f"{word[:limit - 1]}…"
+
+
 def spelling(checker, texts: list[str]) -> list[list[Hit]]:
     """Spelling of many texts at once (each unique word is checked once; texts already
     checked with the same checker are not tokenised again)."""
@@ -284,9 +294,26 @@ def spelling(checker, texts: list[str]) -> list[list[Hit]]:
             done.clear()
         for text, found in zip(todo, checker.check_texts(todo)):
             done[text] = tuple(
-                Hit(m.start, m.start + len(m.word), "error", "spelling", f"unknown word '{m.word}'",
-                    ", ".join(m.suggestions[:3]) or None) for m in found)
+                Hit(m.start, m.start + len(m.word), "error", "spelling",
+                    _("unknown word '{word}'").format(word=_shown(m.word)), _spelling_advice(m.suggestions))
+                for m in found)
     return [list(done[t]) for t in texts]
+
+
+def covered_by(spans: list[tuple[int, int]]):
+    """A test `x -> bool`: is offset x inside one of the [start, end) spans? (log time per test)"""
+    import bisect
+    import itertools
+
+    spans = sorted(spans)
+    starts = [a for a, _ in spans]
+    reach = list(itertools.accumulate((b for _, b in spans), max))
+
+    def inside(x: int) -> bool:
+        i = bisect.bisect_right(starts, x) - 1
+        return i >= 0 and reach[i] > x
+
+    return inside
 
 
 @functools.lru_cache(maxsize=16384)

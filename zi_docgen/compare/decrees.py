@@ -12,6 +12,7 @@ word-level diff (align.word_diff).
 """
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from dataclasses import dataclass
 
@@ -38,76 +39,59 @@ class _Entry:
     section: str
     group: str
     group_title: str
-    parent: str                  # container, for telling moves from shifts
+    parent: str                  # the parent's path, for telling moves from shifts
     id: str
+    path: str                    # the node's path in the document tree (resolve/document.py)
     label: str
     text: str
     src: Src | None
     cells: tuple[str, ...] | None = None
 
 
-def _flatten(decree, regulation_ids: set[str]) -> dict[str, _Entry]:
-    """Every item of the resolved decree, keyed by id, in reading order."""
+# Nodes that are containers only: their text is empty or repeated by their children.
+_CONTAINERS = {"document", "part", "menimbang", "mengingat", "diktum", "cover", "kata-pengantar"}
+
+
+def _entries(decree) -> dict[str, _Entry]:
+    """Every node of the decree's tree that a reader sees, keyed by its path, in reading order."""
     out: dict[str, _Entry] = {}
-    area_ids = {a.id for a in decree.areas}
 
-    def add(part: str, section: str, parent: str, iid: str, label: str, text: str, src: Src | None,
-            group: str = "", group_title: str = "", cells: tuple[str, ...] | None = None) -> None:
-        key = f"{part}:{iid}"
-        if key in out:  # ids are unique per document; generated ones could still meet
-            key = f"{part}:{parent}/{iid}"
-        out[key] = _Entry(section, group, group_title, f"{part}:{parent}", iid, label, text, src, cells)
+    def visit(node, section: str, group: str, title: str) -> None:
+        kind = node.kind
+        if kind in ("menimbang", "mengingat", "diktum"):
+            section = kind
+        elif node.part == "lampiran" and section == "lampiran":
+            if node.role == "area":
+                section, group, title = "area", node.id, node.text
+            elif node.role == "legal-bases":
+                section = "dasar_hukum"
+            elif kind == "targets":
+                section = "targets"
+        if kind == "target-group":
+            group, title = node.id, f"{node.label} {node.text}"
+        if kind not in _CONTAINERS:
+            label = f"BAB {node.label}" if kind == "chapter" else node.label
+            text = ("[figure]" if kind == "figure" else "" if kind == "list" else
+                    node.full_text if kind == "item" else node.text)
+            out[node.path] = _Entry(section, group, title, node.parent_path, node.id, node.path, label, text,
+                                    node.src, node.cells)
+        for child in node.children:
+            visit(child, section, group, title)
 
-    s = decree.srcs
-    add("k", "keputusan", "", "title", "", decree.title, s.get("title"))
-    add("k", "keputusan", "", "nomor", "", decree.number, s.get("number"))
-    add("k", "keputusan", "", "tanggal", "", decree.date_text, s.get("date"))
-    add("k", "keputusan", "", "penandatangan-jabatan", "", decree.signer_jabatan, s.get("ketua"))
-    add("k", "keputusan", "", "penandatangan", "", decree.signer_name, s.get("ketua"))
-    add("k", "keputusan", "", "salinan-jabatan", "", decree.salinan_jabatan, s.get("salinan"))
-    add("k", "keputusan", "", "salinan-nama", "", decree.salinan_name, s.get("salinan"))
-    for section, items in (("menimbang", decree.menimbang), ("mengingat", decree.mengingat),
-                           ("diktum", decree.diktum)):
-        for it in items:
-            add("k", section, section, it.id, it.label, it.text, it.src)
-
-    for i, line in enumerate(decree.cover):
-        add("l", "lampiran", "cover", f"cover-{i + 1}", "", line, s.get("cover"))
-
-    def items(parent: str, its, section: str, group: str, title: str) -> None:
-        for it in its:
-            add("l", section, parent, it.id, it.label, it.full_text, it.src, group, title)
-            items(it.id, it.items, section, group, title)
-
-    def blocks(parent: str, bs, section: str, group: str = "", title: str = "") -> None:
-        for b in bs:
-            sec = section
-            if b.generated == "dasar_hukum":
-                sec = "dasar_hukum"
-            text = b.text if b.kind in ("para", "heading") else ("[figure]" if b.kind == "figure" else "")
-            add("l", sec, parent, b.id, "", text, b.src, group, title)
-            items(b.id, b.items, sec, group, title)
-
-    blocks("kata-pengantar", decree.kata_pengantar, "lampiran")
-    for ch in (*decree.chapters, decree.penutup):
-        add("l", "lampiran", "chapters", ch.id, f"BAB {ch.label}", ch.title, ch.src)
-        blocks(ch.id, ch.blocks, "lampiran")
-        for sec in ch.sections:
-            if sec.id in area_ids:
-                title = sec.title
-                add("l", "area", ch.id, sec.id, sec.label, sec.title, sec.src, sec.id, title)
-                blocks(sec.id, sec.blocks, "area", sec.id, title)
-            else:
-                add("l", "lampiran", ch.id, sec.id, sec.label, sec.title, sec.src)
-                blocks(sec.id, sec.blocks, "lampiran")
-
-    add("l", "targets", "targets", "targets-title", "", decree.targets_title, s.get("targets_title"))
-    for g in decree.targets:
-        title = f"{g.label} {g.name}"
-        add("l", "targets", "targets", f"targets-{g.area_id}", g.label, g.name, g.src, g.area_id, title)
-        for r in g.rows:
-            add("l", "targets", f"targets-{g.area_id}", r.id, r.no, r.label, r.src, g.area_id, title, r.cells)
+    for part in decree.tree.children:
+        visit(part, "keputusan" if part.id == "keputusan" else "lampiran", "", "")
     return out
+
+
+def _align_moves(a: dict[str, _Entry], b: dict[str, _Entry]) -> dict[str, _Entry]:
+    """OLD's entries keyed by NEW's path where an item (same part and id) went to another parent."""
+    gone = {(e.path.split("/", 1)[0], e.id): k for k, e in a.items() if k not in b}
+    came = {(e.path.split("/", 1)[0], e.id): k for k, e in b.items() if k not in a}
+    renamed = {gone[key]: came[key] for key in gone.keys() & came.keys()}
+    if not renamed:
+        return a
+    # A moved container takes its children along: their parent is the one NEW knows.
+    return {renamed.get(k, k): dataclasses.replace(e, parent=renamed.get(e.parent, e.parent)) for k, e in a.items()}
 
 
 def _moved(old: dict[str, _Entry], new: dict[str, _Entry]) -> set[str]:
@@ -144,11 +128,12 @@ def _src_text(src: Src | None) -> str:
     return str(src) if src else ""
 
 
-def compare_decrees(old, new, regulation_ids: set[str]) -> list[Change]:
+def compare_decrees(old, new) -> list[Change]:
     """Changes from one resolved Decree to another, aligned by item id, in reading order."""
     from ..load.model import MONTHS
 
-    a, b = _flatten(old, regulation_ids), _flatten(new, regulation_ids)
+    b = _entries(new)
+    a = _align_moves(_entries(old), b)
     moved = _moved(a, b)
     y0, y1 = old.year, new.year
 
@@ -165,7 +150,8 @@ def compare_decrees(old, new, regulation_ids: set[str]) -> list[Change]:
 
     def removed(k: str) -> None:
         e = a[k]
-        changes.append(Change(e.section, "removed", e.id, e.group, e.group_title, old_label=e.label,
+        changes.append(Change(e.section, "removed", e.id, e.group, e.group_title, address=old.address(e.path),
+                              old_label=e.label,
                               old_text=_shown(e.text), row=_shown(e.text) if e.cells is not None else "",
                               cells=e.cells or (), old_src=_src_text(e.src)))
 
@@ -174,11 +160,13 @@ def compare_decrees(old, new, regulation_ids: set[str]) -> list[Change]:
     for k, n in b.items():
         o = a.get(k)
         if o is None:
-            changes.append(Change(n.section, "added", n.id, n.group, n.group_title, new_label=n.label,
+            changes.append(Change(n.section, "added", n.id, n.group, n.group_title, address=new.address(n.path),
+                                  new_label=n.label,
                                   new_text=_shown(n.text), row=_shown(n.text) if n.cells is not None else "",
                                   cells=n.cells or (), new_src=_src_text(n.src)))
         else:
             common = dict(section=n.section, id=n.id, group=n.group, group_title=n.group_title,
+                          address=new.address(n.path),
                           old_label=o.label, new_label=n.label, old_src=_src_text(o.src), new_src=_src_text(n.src))
             text_changed = o.text != n.text
             raw = _words(o.text, n.text) if text_changed else ()
@@ -197,6 +185,7 @@ def compare_decrees(old, new, regulation_ids: set[str]) -> list[Change]:
                 for month, c0, c1 in zip(MONTHS, o.cells, n.cells):
                     if c0 != c1:
                         changes.append(Change(n.section, "cell", n.id, n.group, n.group_title,
+                                              address=new.address(n.path),
                                               old_label=o.label, new_label=n.label, old_text=c0, new_text=c1,
                                               month=month, row=_shown(n.text), old_src=_src_text(o.src),
                                               new_src=_src_text(n.src)))

@@ -51,6 +51,9 @@ class Change:
     cells: tuple[str, ...] = ()  # added/removed target rows: their twelve cells
     old_src: str = ""
     new_src: str = ""
+    # Data level: the node's address in the document tree, office:part/ids (resolve/document.py);
+    # NEW's address, OLD's for a removed item.
+    address: str = ""
 
     @property
     def category(self) -> str:

@@ -15,7 +15,6 @@ validated, so each value still points at the file that wrote it.
 from __future__ import annotations
 
 import copy
-import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,10 +23,10 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from ..i18n import _
-from ..errors import DataError, Src
+from ..errors import DataError, Src, closest, did_you_mean, unknown_year
 from .model import (CommonDoc, Office, OfficesFile, OfficeYear, Regulation, RegulationsFile, TargetGroup,
                     YearFile)
-from .yamlsrc import LocDict, LocList, load_yaml, locate
+from .yamlsrc import LocDict, LocList, load_yaml
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -51,21 +50,18 @@ def _data_error(exc: ValidationError, raw: Any, file_src: Src, model: type[BaseM
     errors.sort(key=lambda e: 0 if e["type"] == "extra_forbidden" else 1)
     err = errors[0]
     loc = tuple(err["loc"])
-    src = locate(raw, loc, file_src)
+    src = _src_for(raw, loc, file_src)
     kind = err["type"]
     where = ".".join(str(p) for p in loc if not (isinstance(p, str) and p[:1].isupper()))
     if kind == "extra_forbidden":
         key = loc[-1]
         allowed = _allowed_keys(model, loc[:-1])
-        close = difflib.get_close_matches(str(key), allowed, n=1)
-        hint = f"did you mean '{close[0]}'?" if close else ("allowed keys: " + ", ".join(allowed) if allowed else None)
-        # locate() stops at the parent mapping; point at the key itself when we can.
-        parent = locate(raw, loc[:-1], file_src)
+        hint = did_you_mean(key, allowed) or ("allowed keys: " + ", ".join(allowed) if allowed else None)
         node = _walk(raw, loc[:-1])
-        if isinstance(node, LocDict) and str(key) in node.key_src:
-            src = node.key_src[str(key)]
+        if isinstance(node, LocDict) and str(key) in node.key_pos:
+            src = node.key_pos[str(key)]
         else:
-            src = parent
+            src = _src_for(raw, loc[:-1], file_src)
         return DataError(f"unknown key '{key}'", src, hint)
     if kind == "missing":
         parent = _walk(raw, loc[:-1])
@@ -79,6 +75,22 @@ def _data_error(exc: ValidationError, raw: Any, file_src: Src, model: type[BaseM
         return DataError(f"invalid value at {where}: {err.get('input')!r}", src,
                          "ids are lowercase words and digits joined by '-', e.g. kab-sambas")
     return DataError(f"{where}: {msg}", src)
+
+
+def _src_for(raw: Any, path: tuple, default: Src) -> Src:
+    """The most precise known source for a pydantic error's path into the raw data."""
+    best = getattr(raw, "src", None) or default
+    node = raw
+    for part in path:
+        if isinstance(node, LocDict) and isinstance(part, str) and part in node:
+            best = node.key_src.get(part) or best
+            node = node[part]
+        elif isinstance(node, LocList) and isinstance(part, int) and 0 <= part < len(node):
+            best = node.item_src[part] or best
+            node = node[part]
+        else:
+            break
+    return best
 
 
 def _walk(raw: Any, path: tuple) -> Any:
@@ -132,6 +144,8 @@ class DataSet:
     regulations: dict[str, Regulation]
     common_raw: LocDict
     years: list[int]
+    # Words the staff accept for spelling (data/lexicon.txt), beside the shipped dictionary.
+    lexicon: frozenset[str] = frozenset()
     _year_cache: dict[int, "YearData"] = field(default_factory=dict, repr=False)
     _common_cache: dict[int, tuple] = field(default_factory=dict, repr=False)
 
@@ -142,10 +156,17 @@ class DataSet:
 
     def office(self, office_id: str) -> Office:
         if office_id not in self.offices:
-            close = difflib.get_close_matches(office_id, list(self.offices), n=1)
-            hint = f"did you mean '{close[0]}'?" if close else "run 'zi-docgen satker' for the list"
+            hint = did_you_mean(office_id, self.offices) or "run 'zi-docgen satker' for the list"
             raise DataError(f"unknown office '{office_id}'", Src.of(self.root / "offices.yaml"), hint)
         return self.offices[office_id]
+
+    def require_year(self, year: int | None) -> int:
+        """The year asked for (the latest when None); an unknown year is an error."""
+        if year is None:
+            return self.latest_year
+        if year not in self.years:
+            raise unknown_year(year, self.years, Src.of(self.root))
+        return year
 
     @property
     def latest_year(self) -> int:
@@ -185,7 +206,7 @@ def load_dataset(root: Path) -> DataSet:
     _check_regulation_refs(regs)
     common = _load_common(root)
     years = sorted(int(p.name) for p in root.iterdir() if p.is_dir() and YEAR_RE.match(p.name))
-    return DataSet(root, offices, regs, common, years)
+    return DataSet(root, offices, regs, common, years, read_lexicon(root / LEXICON_FILE))
 
 
 def _check_regulation_refs(regs: dict[str, Regulation]) -> None:
@@ -199,6 +220,30 @@ def _check_regulation_refs(regs: dict[str, Regulation]) -> None:
             if other is not None and other not in regs:
                 raise DataError(f"regulation '{rid}': {key} names unknown id '{other}'", reg.src_of(key),
                                 "add it to regulations.yaml or fix the id")
+
+
+LEXICON_FILE = "lexicon.txt"
+
+
+def read_lexicon(path: Path) -> frozenset[str]:
+    """data/lexicon.txt: one word a line, '#' starts a comment; a missing file is an empty lexicon."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        return frozenset()
+    except UnicodeDecodeError:
+        raise DataError(_("the file is not UTF-8 text"), Src.of(path),
+                        _("save it again as UTF-8 (in Notepad: Save As, Encoding UTF-8)")) from None
+    words = set()
+    for n, line in enumerate(text.splitlines(), 1):
+        word = line.split("#", 1)[0].strip()
+        if not word:
+            continue
+        if len(word.split()) > 1:
+            raise DataError(_("one word a line, got {text!r}").format(text=word), Src.of(path, n),
+                            _("put each word on its own line"))
+        words.add(word)
+    return frozenset(words)
 
 
 def _load_common(root: Path) -> LocDict:
@@ -226,8 +271,7 @@ def _load_common(root: Path) -> LocDict:
 def load_year(ds: DataSet, year: int) -> YearData:
     folder = ds.root / str(year)
     if not folder.is_dir():
-        known = ", ".join(map(str, ds.years)) or "none"
-        raise DataError(f"unknown year {year}", Src.of(ds.root), f"years in the data folder: {known}")
+        raise unknown_year(year, ds.years, Src.of(ds.root))
     path = folder / "decree.yaml"
     raw = load_yaml(path)
     file = validate(YearFile, raw, Src.of(path))
@@ -237,9 +281,9 @@ def load_year(ds: DataSet, year: int) -> YearData:
     if off_dir.is_dir():
         for f in sorted(off_dir.glob("*.yaml")):
             if f.stem not in ds.offices:
-                close = difflib.get_close_matches(f.stem, list(ds.offices), n=1)
+                close = closest(f.stem, ds.offices)
                 raise DataError(f"file is named after an unknown office '{f.stem}'", Src.of(f),
-                                f"rename it to {close[0]}.yaml" if close else "name it <office id>.yaml")
+                                f"rename it to {close}.yaml" if close else "name it <office id>.yaml")
             r = load_yaml(f)
             office_raw[f.stem] = r
             office_files[f.stem] = validate(OfficeYear, r, Src.of(f))
@@ -317,15 +361,13 @@ def apply_patch(doc: LocDict, patch: Any) -> None:
         raise DataError("patch must have replace:, add: and/or remove:", getattr(patch, "src", None))
     for key in patch:
         if key not in ("replace", "add", "remove"):
-            close = difflib.get_close_matches(key, ["replace", "add", "remove"], n=1)
-            raise DataError(f"unknown key '{key}' in patch", patch.key_src[key],
-                            f"did you mean '{close[0]}'?" if close else "use replace, add or remove")
+            raise DataError(f"unknown key '{key}' in patch", patch.key_pos[key],
+                            did_you_mean(key, ["replace", "add", "remove"]) or "use replace, add or remove")
     index = _index_ids(doc)
 
     def find(iid: Any, src: Src) -> tuple[LocList, LocDict]:
         if iid not in index:
-            close = difflib.get_close_matches(str(iid), list(index), n=1)
-            raise DataError(f"no item with id '{iid}'", src, f"did you mean '{close[0]}'?" if close else None)
+            raise DataError(f"no item with id '{iid}'", src, did_you_mean(iid, index))
         return index[iid]
 
     replace = patch.get("replace") or LocDict()

@@ -12,7 +12,6 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, model_validator
 
 from ..errors import Src
-from .yamlsrc import LocDict
 
 # Ids are stable names, not positions: lowercase words joined by "-".  The same
 # pattern keeps office ids safe to use as folder names (no "/", "..", spaces).
@@ -30,15 +29,19 @@ class Node(BaseModel):
     @model_validator(mode="wrap")
     @classmethod
     def _remember_source(cls, data: Any, handler):
+        # The loader's dicts and lists carry their positions (src, key_src, item_src);
+        # read them by name, so that the model does not depend on the parser.
         obj = handler(data)
-        if isinstance(data, LocDict) and isinstance(obj, Node):
-            obj._src = data.src
-            obj._key_src = dict(data.key_src)
+        key_src = getattr(data, "key_src", None)
+        if isinstance(obj, Node) and isinstance(key_src, dict):
+            obj._src = getattr(data, "src", None)
+            obj._key_src = dict(key_src)
             # A mapping inside a node (a target row's months) keeps its keys' places too,
             # as "field.key", so that a finding can point at one month's cell.
             for key, value in data.items():
-                if isinstance(value, LocDict):
-                    obj._key_src.update({f"{key}.{k}": s for k, s in value.key_src.items()})
+                inner = getattr(value, "key_src", None)
+                if isinstance(inner, dict):
+                    obj._key_src.update({f"{key}.{k}": s for k, s in inner.items()})
         return obj
 
     @property
@@ -46,7 +49,8 @@ class Node(BaseModel):
         return self._src
 
     def src_of(self, field: str) -> Src | None:
-        """Where the value of `field` was written (falls back to the item itself)."""
+        """Where the value of `field` was written (falls back to the item itself);
+        "field.key" for an entry of a mapping field."""
         return self._key_src.get(field, self._src)
 
 

@@ -33,8 +33,7 @@ _FONTCONFIG_FILE = Path(__file__).resolve().parent.parent / "fontconfig" / "font
 _SYSTEM_FONTCONFIG = Path("/etc/fonts/fonts.conf")
 
 
-class PdfError(Exception):
-    """Making or reading a PDF failed; the message is one line a user can act on."""
+from ..errors import PdfError
 
 
 def install_hint() -> str:

@@ -12,12 +12,12 @@ import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Literal
 
 from . import citations, labels
 from .dates import long_date
 from .document import BlockKind, Generated, Node, Role, address, build_tree, index, split_address
-from ..errors import DataError, Src
+from ..errors import DataError, Src, did_you_mean
 from ..load.dataset import DataSet, build_common
 from ..load.model import (Area, Block, Chapter, JdihInfo, ListItem, Numbering, Office, OfficeYear, Placeholder,
                           Regulation, TargetGroup, MONTHS)
@@ -78,7 +78,7 @@ class RArea:
     id: str
     label: str                     # "I"
     name: str
-    kind: str
+    kind: Literal["pengungkit", "hasil"]
     src: Src | None = None
     name_src: Src | None = None
 
@@ -112,6 +112,11 @@ class RTargetGroup:
 class PlaceholderUse:
     text: str
     src: Src | None
+    # Where the value is written: the YAML key under src's file ("number", "team_decree.date",
+    # "ketua.name"); "" when the placeholder sits in a text. file_missing: src's file does
+    # not exist yet (an office without data/<year>/offices/<id>.yaml).
+    field: str = ""
+    file_missing: bool = False
 
 
 @dataclass(frozen=True)
@@ -245,9 +250,10 @@ class _Resolver:
         self.placeholders: list[PlaceholderUse] = []
         self.level = office.level
 
-    def note(self, value: Any, src: Src | None) -> str:
+    def note(self, value: Any, src: Src | None, field: str = "", file_missing: bool = False) -> str:
         if isinstance(value, Placeholder):
-            self.placeholders.append(PlaceholderUse(value.placeholder, value.src or src))
+            self.placeholders.append(PlaceholderUse(value.placeholder, value.src or src, field,
+                                                    file_missing and value.src is None))
         return str(value)
 
     def text(self, text: str, src: Src | None, **extra: Any) -> str:
@@ -269,12 +275,19 @@ def resolve(ds: DataSet, year: int, office_id: str) -> Decree:
     kep, lam = common.keputusan, common.lampiran
     # Where the office's own values for the year live (or would, once written).
     oy_src = oy.src or Src.of(yd.path / "offices" / f"{office_id}.yaml")
+    # A key the file does not have yet is written anywhere in it: point at the file, not a line.
+    oy_src = Src(oy_src.file)
     r.oy_src = oy_src
 
     number = oy.number if oy.number is not None else Placeholder(placeholder="Nomor Keputusan")
     date = oy.date if oy.date is not None else Placeholder(placeholder="Tanggal penetapan")
-    number_text = r.note(number, oy.src_of("number") or oy_src)
-    date_text = r.note(date, oy.src_of("date") or oy_src) if isinstance(date, Placeholder) else long_date(date)
+    r.oy_missing = oy.src is None
+    # src_of falls back to the file's first key when the key is absent; a missing key points at the file.
+    number_src = oy.src_of("number") if "number" in oy.model_fields_set else oy_src
+    date_src = oy.src_of("date") if "date" in oy.model_fields_set else oy_src
+    number_text = r.note(number, number_src, "number", r.oy_missing)
+    date_text = (r.note(date, date_src, "date", r.oy_missing) if isinstance(date, Placeholder)
+                 else long_date(date))
     if isinstance(date, dt.date) and date.year != year:
         raise DataError(f"the decree date {date.isoformat()} is not in {year}", oy.src_of("date"),
                         "the year in the title must equal the year of signing")
@@ -319,23 +332,26 @@ def resolve(ds: DataSet, year: int, office_id: str) -> Decree:
     # Officials are data of the year: a new ketua in 2027 never reaches the 2026 documents.
     ketua, salinan = oy.ketua, oy.salinan
     if ketua is not None:
-        signer = r.note(ketua.name, ketua.src_of("name"))
+        signer = r.note(ketua.name, ketua.src_of("name"), "ketua.name")
         signer_jabatan = ketua.jabatan
         if ketua.to_confirm:
             r.placeholders.append(PlaceholderUse(f"confirm the ketua for {year} ({signer}), then remove to_confirm",
                                                  ketua.src_of("to_confirm")))
     else:
-        signer = r.note(Placeholder(placeholder=f"Nama Ketua {office.short_name}"), oy_src)
+        signer = r.note(Placeholder(placeholder=f"Nama Ketua {office.short_name}"), oy_src, "ketua.name",
+                        r.oy_missing)
         signer_jabatan = "Ketua"
     if salinan is not None:
-        sal_jab = r.note(salinan.jabatan, salinan.src_of("jabatan"))
-        sal_name = r.note(salinan.name, salinan.src_of("name"))
+        sal_jab = r.note(salinan.jabatan, salinan.src_of("jabatan"), "salinan.jabatan")
+        sal_name = r.note(salinan.name, salinan.src_of("name"), "salinan.name")
         if salinan.to_confirm:
             r.placeholders.append(PlaceholderUse(f"confirm the salinan signer for {year} ({sal_name}), "
                                                  f"then remove to_confirm", salinan.src_of("to_confirm")))
     else:
-        sal_jab = r.note(Placeholder(placeholder=f"Jabatan pengesah salinan Sekretariat {office.short_name}"), oy_src)
-        sal_name = r.note(Placeholder(placeholder=f"Nama pengesah salinan Sekretariat {office.short_name}"), oy_src)
+        sal_jab = r.note(Placeholder(placeholder=f"Jabatan pengesah salinan Sekretariat {office.short_name}"),
+                         oy_src, "salinan.jabatan", r.oy_missing)
+        sal_name = r.note(Placeholder(placeholder=f"Nama pengesah salinan Sekretariat {office.short_name}"),
+                          oy_src, "salinan.name", r.oy_missing)
     logo = None
     if office.logo:
         logo = (ds.root / office.logo).resolve()
@@ -346,8 +362,8 @@ def resolve(ds: DataSet, year: int, office_id: str) -> Decree:
     # Placeholders are listed once per place, in order of appearance.
     seen, uses = set(), []
     for p in r.placeholders:
-        if (p.text, p.src) not in seen:
-            seen.add((p.text, p.src))
+        if (p.text, p.src, p.field) not in seen:
+            seen.add((p.text, p.src, p.field))
             uses.append(p)
 
     return Decree(
@@ -409,10 +425,8 @@ def _legal_bases(r: _Resolver, ids: list[str], raw_list: Any, what: str) -> tupl
             raise DataError(f"'{rid}' is listed twice in {what}", src, "remove one of them")
         seen[rid] = src
         if rid not in regs:
-            import difflib
-            close = difflib.get_close_matches(rid, list(regs), n=1)
             raise DataError(f"unknown regulation '{rid}' in {what}", src,
-                            f"did you mean '{close[0]}'?" if close else "add it to data/regulations.yaml")
+                            did_you_mean(rid, regs) or "add it to data/regulations.yaml")
         cited.append(_cited(r, rid, regs[rid]))
     cited.sort(key=citations.Cited.sort_key)
     out = []
@@ -431,8 +445,9 @@ def _cited(r: _Resolver, rid: str, reg: Regulation) -> citations.Cited:
         num = td.number if td else Placeholder(placeholder="Nomor Keputusan Tim Pembangunan ZI")
         date = td.date if td else Placeholder(placeholder="Tanggal Keputusan Tim Pembangunan ZI")
         src = (td.src if td else None) or r.oy_src
-        number = r.note(num, src)
-        date_text = r.note(date, src) if isinstance(date, Placeholder) else long_date(date)
+        number = r.note(num, src, "team_decree.number", r.oy_missing)
+        date_text = (r.note(date, src, "team_decree.date", r.oy_missing) if isinstance(date, Placeholder)
+                     else long_date(date))
         return citations.Cited(rid, reg, number, r.year, date if isinstance(date, dt.date) else None,
                                date_text, issuer, title, year_in_number=bool(NASKAH_DINAS.match(number)))
     date_text = long_date(reg.date) if reg.date else None
@@ -517,10 +532,8 @@ def _targets(r: _Resolver, groups: list[TargetGroup], areas: list[Area]) -> tupl
     seen: set[str] = set()
     for g in groups:
         if g.area not in by_id:
-            import difflib
-            close = difflib.get_close_matches(g.area, list(by_id), n=1)
             raise DataError(f"target group for unknown area '{g.area}'", g.src_of("area"),
-                            f"did you mean '{close[0]}'?" if close else "use an area id from common/lampiran.yaml")
+                            did_you_mean(g.area, by_id) or "use an area id from common/lampiran.yaml")
         if g.area in seen:
             raise DataError(f"area '{g.area}' has two target groups", g.src_of("area"), "merge their rows")
         seen.add(g.area)

@@ -14,8 +14,7 @@ from jinja2 import StrictUndefined, TemplateError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..errors import DataError, Src
-
-VAR_RE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\s*\}\}")
+from ..load.yamlsrc import VAR_RE
 
 _ENV = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
 
@@ -31,10 +30,6 @@ KNOWN = {
 @functools.lru_cache(maxsize=512)
 def _compiled(expr: str):
     return _ENV.compile_expression(expr, undefined_to_none=False)
-
-
-def variables_in(text: str) -> list[str]:
-    return VAR_RE.findall(text)
 
 
 def expand(text: str, variables: dict[str, Any], src: Src | None, on_value=None) -> str:
@@ -54,9 +49,7 @@ def expand(text: str, variables: dict[str, Any], src: Src | None, on_value=None)
                 raise UndefinedError(name)
             str_value = str(value)
         except (UndefinedError, TemplateError, AttributeError):
-            from ..load.source import locate  # source imports this module
-
-            raise DataError(f"unknown variable '{{{{ {name} }}}}'", locate(src, text, m.start()),
+            raise DataError(f"unknown variable '{{{{ {name} }}}}'", src.at(text, m.start()) if src else None,
                             "known variables: " + "; ".join(f"{k} ({v})" for k, v in KNOWN.items())) from None
         if on_value is not None:
             on_value(value)

@@ -15,15 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
-from ..errors import DataError, OutputError, Src, ZiError
+from ..errors import BuildRefused, OutputError, PdfError, Src, ZiError
 from ..load.dataset import DataSet, load_dataset
 from ..publish.files import ManifestEntry, atomic_write, ensure_dir, sha256, update_manifest
 from ..render.renderer import Renderer
 from ..resolve.decree import PlaceholderUse, resolve
-
-
-class BuildRefused(ZiError):
-    """The build would produce something the user asked not to get (exit status 1)."""
 
 
 @dataclass
@@ -159,10 +155,7 @@ def build(data_dir: Path, out_dir: Path, templates_dir: Path, *, year: int | Non
           dataset: DataSet | None = None) -> BuildResult:
     data_dir = Path(data_dir)
     ds = dataset or load_dataset(data_dir)
-    year = year or ds.latest_year
-    if year not in ds.years:
-        known = ", ".join(map(str, ds.years)) or "none"
-        raise DataError(f"unknown year {year}", Src.of(data_dir), f"years in the data folder: {known}")
+    year = ds.require_year(year)
     offices = select_offices(ds, satkers)
     ds.year(year)  # a broken year file fails here, before any worker starts
     year_dir = Path(out_dir) / str(year)
@@ -199,13 +192,13 @@ def build(data_dir: Path, out_dir: Path, templates_dir: Path, *, year: int | Non
 
 
 def _publish_pdfs(year_dir: Path, entries: list[ManifestEntry], workers: int) -> list[ManifestEntry]:
-    from ..publish.pdf import PdfError, convert_to_pdf
+    from ..publish.pdf import convert_to_pdf
 
     docx = [year_dir / e.file for e in entries]
     try:
         pdfs = convert_to_pdf(docx, workers=workers)
     except PdfError as exc:
-        raise OutputError(str(exc), Src.of(year_dir)) from None
+        raise OutputError(exc.message, Src.of(year_dir), exc.hint) from None
     out = []
     for e, path in zip(entries, pdfs):
         rel = path.relative_to(year_dir).as_posix()

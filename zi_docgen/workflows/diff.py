@@ -67,7 +67,7 @@ def _resolve_pair(data: Path, old: int, new: int, office_id: str | None):
 
 
 def _year_report(ds, d0, d1) -> Report:
-    return Report("years", str(d0.year), str(d1.year), compare_decrees(d0, d1, set(ds.regulations)),
+    return Report("years", str(d0.year), str(d1.year), compare_decrees(d0, d1),
                   office=d1.office.id, office_name=d1.office.short_name)
 
 

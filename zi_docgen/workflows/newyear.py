@@ -33,8 +33,9 @@ from pathlib import Path
 
 import yaml
 
-from ..errors import DataError, Src, display_path
+from ..errors import DataError, Src, display_path, unknown_year
 from ..load.dataset import DataSet, load_dataset
+from ..load.yamlsrc import LocDict, parse_yaml
 from ..resolve.decree import resolve
 
 # A decree year outside this range is almost certainly a typo (2207, 202).
@@ -150,8 +151,7 @@ def _old_year_literals(path: Path, text: str, old: int) -> list[_Todo]:
 
 def _check_years(ds: DataSet, data: Path, old: int, new: int) -> None:
     if old not in ds.years:
-        known = ", ".join(map(str, ds.years)) or "none"
-        raise DataError(f"year {old} does not exist", Src.of(data / str(old)), f"years in the data folder: {known}")
+        raise unknown_year(old, ds.years, Src.of(data))
     if not MIN_YEAR <= new <= MAX_YEAR:
         raise DataError(f"{new} is not a sensible decree year", Src.of(data),
                         f"give a year between {MIN_YEAR} and {MAX_YEAR}, e.g. {old + 1}")
@@ -229,18 +229,19 @@ def checklist(ds: DataSet, data: Path, old: int, new: int, copied: list[tuple[Pa
         oid = path.stem
         with_file.add(oid)
         name = ds.offices[oid].short_name
-        lines = text.splitlines()
+        keys = parse_yaml(text, display_path(path))
+        keys = keys.key_pos if isinstance(keys, LocDict) else {}
 
-        def line_of(prefix: str) -> str:
-            n = next((i for i, ln in enumerate(lines, 1) if ln.startswith(prefix)), 0)
-            return f"{display_path(path)}:{n}" if n else display_path(path)
+        def line_of(key: str) -> str:
+            pos = keys.get(key)
+            return f"{pos.file}:{pos.line}" if pos else display_path(path)
 
-        todos.append(_Todo(line_of("number:"), f"number: the Nomor Keputusan {new} of {name}"))
-        todos.append(_Todo(line_of("date:"), f"date: the tanggal penetapan (date of signing, in {new}) of {name}"))
-        todos.append(_Todo(line_of("team_decree:"),
+        todos.append(_Todo(line_of("number"), f"number: the Nomor Keputusan {new} of {name}"))
+        todos.append(_Todo(line_of("date"), f"date: the tanggal penetapan (date of signing, in {new}) of {name}"))
+        todos.append(_Todo(line_of("team_decree"),
                            f"team_decree: number and date of the Keputusan Tim Pembangunan ZI {new} of {name}"))
         if re.search(r"^patch:", text, re.M):
-            todos.append(_Todo(line_of("patch:"), f"patch: {name}'s own changes were kept from {old}; "
+            todos.append(_Todo(line_of("patch"), f"patch: {name}'s own changes were kept from {old}; "
                                                   f"check they still hold in {new}"))
     without = [oid for oid in ds.offices if oid not in with_file]
     if without:
