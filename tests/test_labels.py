@@ -36,3 +36,12 @@ def test_refs_list_every_letter_once(n):
     text = labels.preceding_refs("letter", n)
     assert text.count("huruf ") == n
     assert (" dan " in text) and text.endswith(f"huruf {labels.letter(n)}")
+
+
+def test_cardinal_words_agree_with_num2words():
+    from num2words import num2words
+
+    from zi_docgen.resolve.labels import cardinal
+
+    for n in (*range(1, 1200), 1999, 2000, 2026, 10_000, 11_111, 100_001, 999_999):
+        assert cardinal(n) == num2words(n, lang="id"), n

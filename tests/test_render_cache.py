@@ -35,6 +35,7 @@ def decrees():
 def test_each_template_is_read_and_each_part_compiled_once(decrees, monkeypatch):
     import jinja2
 
+    monkeypatch.setenv("ZI_DOCGEN_CACHE_DIR", "")   # no bytecode cache: every compile is seen
     reads, compiles = [], []
     real_from_file = render.PackageReader.from_file
     monkeypatch.setattr(render.PackageReader, "from_file",
@@ -53,6 +54,22 @@ def test_each_template_is_read_and_each_part_compiled_once(decrees, monkeypatch)
     assert counts == [counts[0]] * len(decrees)
     assert len(set(compiles)) == len(compiles)
     assert len(reads) == len(TEMPLATE_NAMES)
+
+
+def test_a_later_process_loads_the_compiled_templates_from_the_bytecode_cache(decrees, monkeypatch, tmp_path):
+    import jinja2
+
+    monkeypatch.setenv("ZI_DOCGEN_CACHE_DIR", str(tmp_path / "cache"))
+    compiles = []
+    real_compile = jinja2.Environment.compile
+    monkeypatch.setattr(jinja2.Environment, "compile",
+                        lambda self, *a, **k: compiles.append(1) or real_compile(self, *a, **k))
+    d = decrees["prov-kalbar"]
+    first = {n: Renderer(TEMPLATES).render(d, n) for n in TEMPLATE_NAMES}
+    assert compiles and any((tmp_path / "cache").iterdir())
+    compiles.clear()
+    again = {n: Renderer(TEMPLATES).render(d, n) for n in TEMPLATE_NAMES}   # a new environment, as in a new process
+    assert compiles == [] and again == first
 
 
 def test_same_bytes_as_stock_docxtpl_on_a_freshly_opened_template(decrees):
@@ -109,3 +126,23 @@ def test_a_tag_error_shows_when_the_template_is_loaded(tmp_path):
             dst.writestr(info, data)
     with pytest.raises(TemplateProblem, match="template error in body"):
         Renderer(tmp_path)._template("keputusan")
+
+
+def test_the_figure_is_drawn_once_and_read_back_from_the_cache(monkeypatch, tmp_path):
+    from zi_docgen.render import figure
+
+    monkeypatch.setenv("ZI_DOCGEN_CACHE_DIR", str(tmp_path / "cache"))
+    names = (("Manajemen Perubahan", "Penataan Tatalaksana"), ("Pemerintah yang Bersih dan Akuntabel",))
+    drawn = []
+    real = figure.component_model_png
+    monkeypatch.setattr(figure, "component_model_png", lambda *a: drawn.append(a) or real(*a))
+    render._figure_png.cache_clear()
+    first = render._figure_png(*names)
+    render._figure_png.cache_clear()   # as in a new process
+    assert render._figure_png(*names) == first and len(drawn) == 1
+    # A damaged cache entry is drawn again, not used.
+    (cached,) = (tmp_path / "cache" / "figures").iterdir()
+    cached.write_bytes(b"not a png")
+    render._figure_png.cache_clear()
+    assert render._figure_png(*names) == first and len(drawn) == 2
+    render._figure_png.cache_clear()

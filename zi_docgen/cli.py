@@ -1,4 +1,4 @@
-"""The command line: `zi-docgen build | check | satker | new-year | diff | preview`.
+"""The command line: `zi-docgen build | check | satker | new-year | diff | preview | serve | user`.
 
 Errors meant for the user print one line (file:line: error: what (what to do))
 and exit with status 2; --debug shows the traceback instead.
@@ -293,12 +293,50 @@ def preview(
         out.print(str(p))
 
 
+@app.command(help=_("Start the web editor on this computer and open it in the browser."))
+def serve(
+    data: Path = DATA,
+    templates: Optional[Path] = TEMPLATES,
+    port: int = typer.Option(8000, "--port", help=_("Port to listen on.")),
+    host: str = typer.Option("127.0.0.1", "--host", help=_("Address to listen on (default: this computer only).")),
+    no_browser: bool = typer.Option(False, "--no-browser", help=_("Do not open the browser.")),
+    multi: bool = typer.Option(False, "--multi", help=_("Several offices on one server: log in with the accounts of 'zi-docgen user'.")),
+    users: Optional[Path] = typer.Option(None, "--users", help=_("Accounts file (default: .zi-docgen-users.json beside the data folder).")),
+) -> None:
+    from .web.server import serve as run_serve
+    from .workflows.workspace import templates_dir
+
+    run_serve(data, templates_dir(templates), host=host, port=port,
+              open_browser=not no_browser, multi=multi, users=users, say=out.print)
+
+
+user_app = typer.Typer(help=_("Accounts for 'zi-docgen serve --multi'."), no_args_is_help=True)
+app.add_typer(user_app, name="user")
+
+
+@user_app.command("add", help=_("Add an account (or set its password). A provinsi office's account edits everything; a kabupaten/kota account only its own office."))
+def user_add(
+    name: str = typer.Argument(..., help=_("User name.")),
+    office: str = typer.Option(..., "--office", help=_("Office id of the account (see 'zi-docgen satker').")),
+    data: Path = DATA,
+    users: Optional[Path] = typer.Option(None, "--users", help=_("Accounts file (default: .zi-docgen-users.json beside the data folder).")),
+    password: Optional[str] = typer.Option(None, "--password", hidden=True),
+) -> None:
+    from .web.server import user_add as run_user_add
+
+    if password is None:
+        password = typer.prompt(_("Password"), hide_input=True, confirmation_prompt=True)
+    path = run_user_add(name, office, password, data=data, users=users)
+    out.print(_("account {name} ({office}) saved in {path}").format(name=name, office=office, path=path))
+
+
 def _may_show_help(argv: list[str]) -> bool:
     """Help is printed for -h/--help, a bare `zi-docgen`, or a first word that is not a command."""
     if any(a in ("-h", "--help") for a in argv):
         return True
     words = [a for a in argv if not a.startswith("-")]
     commands = {c.name or c.callback.__name__.replace("_", "-") for c in app.registered_commands}
+    commands |= {g.name for g in app.registered_groups if g.name}
     return not words or words[0] not in commands
 
 

@@ -21,6 +21,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from ..i18n import _
 from .docxread import DocText, Para, Table
 
 MONTHS_ID = {"januari": 1, "februari": 2, "maret": 3, "april": 4, "mei": 5, "juni": 6, "juli": 7,
@@ -199,7 +200,7 @@ class _Reader:
         else:
             target.text = target.text.rstrip() + " " + text
         target.joined.append(p.n)
-        self.r.notes.append((f"{p.file}:¶{p.n}", f"joined to ¶{target.n} (one paragraph split in two)"))
+        self.r.notes.append((f"{p.file}:¶{p.n}", _("joined to ¶{n} (one paragraph split in two)").format(n=target.n)))
 
     # -- the pass ------------------------------------------------------
     def run(self) -> Recognised:
@@ -246,7 +247,7 @@ class _Reader:
                 r.jabatan = text
                 return i + 1
             if re.match(r"^DENGAN RAHMAT", upper):
-                r.notes.append((f"{p.file}:¶{p.n}", "'DENGAN RAHMAT TUHAN YANG MAHA ESA' is not used in a Keputusan"))
+                r.notes.append((f"{p.file}:¶{p.n}", _("'DENGAN RAHMAT TUHAN YANG MAHA ESA' is not used in a Keputusan")))
                 return i + 1
             bare = BULLET.sub("", text)
             m = re.match(r"^(Menimbang|Mengingat)\s*:?\s*(.*)$", bare)
@@ -559,7 +560,8 @@ def _check_labels(r: Recognised) -> None:
                 if k is None:
                     continue
                 if expected is not None and k != expected:
-                    r.notes.append((u.where, f"label '{u.label}' where {expected} was next (labels are recomputed)"))
+                    r.notes.append((u.where, _("label '{label}' where {n} was next (labels are recomputed)")
+                                     .format(label=u.label, n=expected)))
                 expected = k + 1
 
 

@@ -25,8 +25,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import io
+import os
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,7 +41,8 @@ from docx.opc.pkgreader import PackageReader
 from docx.package import Package
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage, RichText
-from jinja2 import Environment, StrictUndefined, TemplateError, UndefinedError
+from jinja2 import (Environment, FileSystemBytecodeCache, FunctionLoader, StrictUndefined, TemplateError,
+                    UndefinedError)
 
 from ..errors import Src, TemplateProblem
 from ..ooxml.package import EntryCache, fixed_datetime, package_bytes
@@ -64,11 +68,15 @@ class _CompilingEnvironment(Environment):
     """Jinja environment that compiles each distinct template source once per process.
 
     docxtpl calls `jinja_env.from_string(xml)` for every part of every document;
-    the source of a template part is the same every time.
+    the source of a template part is the same every time. Compiling the Lampiran's
+    body is a large share of a build's start-up, so the compiled code is also kept
+    in Jinja's own bytecode cache on disk (keyed by a checksum of the source and the
+    Python version; see `_bytecode_cache`), and a later process loads it instead.
     """
 
     def __init__(self, **options):
-        super().__init__(**options)
+        self._sources: dict[str, str] = {}
+        super().__init__(loader=FunctionLoader(self._sources.get), bytecode_cache=_bytecode_cache(), **options)
         self._compiled: dict[str, Any] = {}
 
     def from_string(self, source, globals=None, template_class=None):
@@ -76,8 +84,48 @@ class _CompilingEnvironment(Environment):
             return super().from_string(source, globals, template_class)
         tmpl = self._compiled.get(source)
         if tmpl is None:
-            tmpl = self._compiled[source] = super().from_string(source)
+            if self.bytecode_cache is None:
+                tmpl = super().from_string(source)
+            else:
+                # Through the loader, so that Jinja's bytecode cache is asked first.
+                name = "zi-docgen-" + hashlib.sha256(source.encode("utf-8")).hexdigest()
+                self._sources[name] = source
+                tmpl = self.get_template(name)
+            self._compiled[source] = tmpl
         return tmpl
+
+
+def cache_dir(name: str) -> Path | None:
+    """A folder for `name` in the user's cache folder; None where it cannot be written.
+
+    The cache only saves start-up time: it holds nothing a build could not make again.
+    ZI_DOCGEN_CACHE_DIR overrides the folder; an empty value turns the cache off.
+    """
+    root = os.environ.get("ZI_DOCGEN_CACHE_DIR")
+    if root is None:
+        if sys.platform == "win32":
+            base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+        elif sys.platform == "darwin":
+            base = Path.home() / "Library" / "Caches"
+        else:
+            base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+        root = str(base / "zi-docgen")
+    if not root:
+        return None
+    folder = Path(root) / name
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if not os.access(folder, os.W_OK):
+            return None
+    except OSError:
+        return None
+    return folder
+
+
+def _bytecode_cache() -> FileSystemBytecodeCache | None:
+    """Jinja's bytecode cache in the user's cache folder (see cache_dir)."""
+    folder = cache_dir("jinja")
+    return FileSystemBytecodeCache(str(folder)) if folder is not None else None
 
 
 class _Template(DocxTemplate):
@@ -363,9 +411,32 @@ def keputusan_context(decree: Decree, tpl: DocxTemplate | None = None, copy: boo
 
 @functools.lru_cache(maxsize=32)
 def _figure_png(pengungkit: tuple[str, ...], hasil: tuple[str, ...]) -> bytes:
-    from .figure import component_model_png
+    """The component-model figure; drawing it is a large share of start-up, so a later
+    process reads it from the user's cache folder (keyed by the names and by the
+    drawing code, so a new figure.py draws again)."""
+    from . import figure
 
-    return component_model_png(pengungkit, hasil)
+    folder = cache_dir("figures")
+    path = None
+    if folder is not None:
+        code = Path(figure.__file__).read_bytes()
+        key = hashlib.sha256(repr((pengungkit, hasil)).encode("utf-8") + b"\0" + code).hexdigest()
+        path = folder / f"{key}.png"
+        try:
+            data = path.read_bytes()
+            if data.startswith(b"\x89PNG\r\n\x1a\n"):
+                return data
+        except OSError:
+            pass
+    data = figure.component_model_png(pengungkit, hasil)
+    if path is not None:
+        try:
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            tmp.write_bytes(data)
+            os.replace(tmp, path)   # whole or not at all, also with two builds at once
+        except OSError:
+            pass
+    return data
 
 
 def _figure(decree: Decree, tpl: DocxTemplate) -> InlineImage:

@@ -1,8 +1,6 @@
 """Labels and cross-references, computed from positions: never typed in data."""
 from __future__ import annotations
 
-from num2words import num2words
-
 from ..load.model import Numbering
 
 
@@ -30,16 +28,44 @@ def upper_letter(n: int) -> str:
     return letter(n).upper()
 
 
+_ONES = ("", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan")
+
+
+def cardinal(n: int) -> str:
+    """Indonesian cardinal words, 1 ≤ n < 1,000,000: 11 → sebelas, 125 → seratus dua puluh lima.
+
+    Written here rather than with num2words, whose import (every language it
+    knows) cost more start-up than the rest of resolve; tests/test_labels.py
+    checks it against num2words.
+    """
+    if not 0 < n < 1_000_000:
+        raise ValueError(n)
+    thousands, rest = divmod(n, 1000)
+    words = []
+    if thousands:
+        words.append("seribu" if thousands == 1 else f"{cardinal(thousands)} ribu")
+    hundreds, rest = divmod(rest, 100)
+    if hundreds:
+        words.append("seratus" if hundreds == 1 else f"{_ONES[hundreds]} ratus")
+    tens, ones = divmod(rest, 10)
+    if tens == 1:
+        words.append("sepuluh" if ones == 0 else "sebelas" if ones == 1 else f"{_ONES[ones]} belas")
+    else:
+        if tens:
+            words.append(f"{_ONES[tens]} puluh")
+        if ones:
+            words.append(_ONES[ones])
+    return " ".join(words)
+
+
 def diktum(n: int) -> str:
     """1 → KESATU, 2 → KEDUA, 11 → KESEBELAS, 12 → KEDUA BELAS.
 
-    num2words gives the ordinal "pertama" for 1, but a diktum is numbered with
-    "ke-" + the cardinal, so the cardinal is used.
+    A diktum is numbered with "ke-" + the cardinal (not the ordinal "pertama").
     """
     if n < 1:
         raise ValueError(n)
-    words = num2words(n, lang="id").upper()
-    return "KE" + words
+    return "KE" + cardinal(n).upper()
 
 
 def item_label(numbering: Numbering, n: int) -> str:

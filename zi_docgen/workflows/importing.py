@@ -172,6 +172,13 @@ class Errata:
         return None
 
 
+def _arrow(frm: list[str], to: list[str]) -> str:
+    def shown(tokens: list[str]) -> str:
+        return f"'{' '.join(tokens)}'" if tokens else _("(nothing)")
+
+    return f"{shown(frm)} → {shown(to)}"
+
+
 class Comparer:
     """Tells a real difference from a fix the shared text already has (typo, case, punctuation)."""
 
@@ -214,11 +221,12 @@ class Comparer:
                 continue
             old, new = a[i1:i2], b[j1:j2]
             why = self._why(a, b, i1, i2, j1, j2, spans)
-            shown = f"'{' '.join(old)}' → '{' '.join(new)}'".replace("'' →", "(nothing) →").replace("→ ''", "→ (nothing)")
             if why is None:
-                changed.append(shown)
+                # a real change reads from the shared text to the document's
+                changed.append(_arrow(new, old))
             else:
-                details.append(f"{shown} ({why})")
+                # a fix reads from the document's slip to the shared text that has it right
+                details.append(f"{_arrow(old, new)} ({why})")
         if changed:
             return "changed", changed + details
         return "fix", details
@@ -863,7 +871,8 @@ class _Importer:
             fields["label"] = self.templ(r.label)
         if got != have:
             fields["months"] = got
-            changed = [f"{m}: {have.get(m, '')} → {got.get(m, '')}" for m in MONTHS if have.get(m) != got.get(m)]
+            blank = _("(blank)")
+            changed = [f"{m}: {have.get(m, blank)} → {got.get(m, blank)}" for m in MONTHS if have.get(m) != got.get(m)]
             details = details + changed
         if fields:
             self.result.patch["replace"].setdefault(node.id, {}).update(fields)
@@ -922,8 +931,17 @@ class _Importer:
 
     # -- spelling of the text that goes into the data ----------------------
     def spell(self) -> None:
-        texts = [v for f in self.result.patch["replace"].values() for v in f.values() if isinstance(v, str)]
-        texts += [a.get("text") or a.get("label") or "" for a in self.result.patch["add"]]
+        adds = {a["id"]: a for a in self.result.patch["add"]}
+        texts, wheres = [], []
+        for e in self.result.events:
+            if e.kind == "replaced" and e.target in self.result.patch["replace"]:
+                for v in self.result.patch["replace"][e.target].values():
+                    if isinstance(v, str):
+                        texts.append(v)
+                        wheres.append(e.where)
+            elif e.kind == "added" and e.target in adds:
+                texts.append(adds[e.target].get("text") or adds[e.target].get("label") or "")
+                wheres.append(e.where)
         if not texts:
             return
         from ..check.textrules import spelling as spell_texts
@@ -933,11 +951,11 @@ class _Importer:
 
         checker = SpellChecker(extra_words=sorted(words))
         plain = [re.sub(r"\{\{[^}]*\}\}", lambda m: " " * len(m.group(0)), t) for t in texts]
-        for t, found in zip(plain, spell_texts(checker, plain)):
+        for t, where, found in zip(plain, wheres, spell_texts(checker, plain)):
             for h in found:
                 msg = f"{h.message}" + (f" ({h.suggestion})" if h.suggestion else "")
                 self.result.spelling.append(msg)
-                self.ev("spelling", "", "", msg + f": …{_short(t[max(h.start - 20, 0):h.end + 20])}…")
+                self.ev("spelling", where, "", msg + f": …{_short(t[max(h.start - 20, 0):h.end + 20])}…")
 
 
 def _is_placeholder(text: str) -> bool:
