@@ -386,3 +386,56 @@ def test_shared_text_is_checked_once_per_run(monkeypatch):
     check_offices(ds, 2026, list(ds.offices))
     assert len(seen) == len(set(seen))  # no text twice
     assert one > 100 and len(seen) < 1.5 * one  # kabupaten/kota text is mostly the province's
+
+
+def test_office_values_mask_and_map_back():
+    """Texts that differ only by the office's own name read the same to the word rules,
+    and an offset in the masked text maps back to the same word in the office's text."""
+    from hypothesis import given, strategies as st
+
+    from zi_docgen.check.decree import _OfficeValues
+
+    class _Office:
+        name, short_name, region, seat, province = ("Komisi Pemilihan Umum Kabupaten Sambas", "KPU Kabupaten Sambas",
+                                                    "Kabupaten Sambas", "Sambas", "Kalimantan Barat")
+
+    class _Decree:
+        office, placeholders = _Office(), ()
+
+    values = _OfficeValues(_Decree())
+    words = st.sampled_from(["di", "Lingkungan", "dlaam", "KPU Kabupaten Sambas", "Sambas", "se-Kalimantan Barat",
+                             "Komisi Pemilihan Umum Kabupaten Sambas", "Kalimantan Barat", "tahun", ","])
+
+    @given(st.lists(words, max_size=12))
+    def check(parts):
+        text = " ".join(parts)
+        normal, shifts = values.normalise(text)
+        assert "Sambas" not in normal.replace("se-Kalimantan", "")
+        for i, w in enumerate(normal.split(" ")):
+            if w == "dlaam":
+                start = sum(len(x) + 1 for x in normal.split(" ")[:i])
+                back = values.back(start, shifts)
+                assert text[back:back + 5] == "dlaam"
+
+    check()
+
+
+def test_spelling_cache_belongs_to_its_checker():
+    """Cached spelling hits are the checker's own: a checker built later (which may reuse
+    a dropped checker's id()) does not get the dropped one's verdicts."""
+    import gc
+
+    import zi_docgen.check.textrules as tr
+    from zi_docgen.check.spelling import SpellChecker
+
+    text = "Ketua Wibblesworth hadir."
+    first = SpellChecker(extra_words=["Wibblesworth"])
+    assert tr.spelling(first, [text]) == [[]]
+    del first
+    gc.collect()
+    for _ in range(3):  # give a new checker every chance to land on the old id
+        other = SpellChecker()
+        (hits,) = tr.spelling(other, [text])
+        assert [h.message for h in hits] == ["unknown word 'Wibblesworth'"]
+        del other
+        gc.collect()

@@ -129,3 +129,17 @@ def test_date_outside_the_year_is_refused(tiny):
     (tiny / "2026" / "offices" / "prov-x.yaml").write_text("number: 5\ndate: 2025-12-30\n", encoding="utf-8")
     with pytest.raises(DataError, match="not in 2026"):
         _decree(tiny)
+
+
+def test_shipped_offices_nodes_have_unique_paths_and_sources():
+    from conftest import DATA
+
+    ds = load_dataset(DATA)
+    for oid in ds.offices:
+        d = resolve(ds, 2026, oid)
+        nodes = list(d.walk())
+        assert len({n.path for n in nodes}) == len(nodes), oid
+        assert all(d.find(d.address(n)) is n for n in nodes)
+        # every text can be traced to the YAML it came from (the editor and check need it)
+        assert [n.path for n in nodes if n.text and n.src is None] == [], oid
+        assert {n.role for n in nodes} >= {"legal-bases", "coordinators", "area", "area-intro"}

@@ -317,3 +317,19 @@ def test_a_citation_not_in_the_catalogue_is_added_unverified(tmp_path, data_copy
     write_result(res, data_copy)
     reg = load_dataset(data_copy).regulations["pkpu-5-2024"]
     assert reg.unverified and reg.title == "Pedoman Pengelolaan Arsip"
+
+
+def test_a_zip_bomb_is_refused_before_it_is_read(tmp_path, capsys):
+    """The reader is ooxml's bounded one: a part that would expand far beyond a decree is refused."""
+    import zipfile
+
+    bomb = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("word/document.xml", b"\0" * (120 * 2**20))
+    from zi_docgen.cli import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(["import", str(bomb), "--satker", "kab-sambas", "--data", str(DATA), "--dry-run"])
+    assert exc.value.code == 2
+    assert "bomb.docx" in capsys.readouterr().err

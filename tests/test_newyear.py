@@ -59,8 +59,8 @@ def test_new_year_loads_with_placeholders_and_keeps_citations(data_copy):
     assert any("Nomor 7 Tahun 2017" in m.text for m in d27.mengingat)
     # Sambas keeps its own action.
     sambas = resolve(ds, 2027, "kab-sambas")
-    actions = next(b for addr, b in sambas.blocks() if addr.endswith("manajemen-perubahan-actions"))
-    assert "sambas-apel-integritas" in [i.id for i in actions.items]
+    actions = next(n for n in sambas.walk() if n.role == "area-actions" and n.parent_path.endswith("/manajemen-perubahan"))
+    assert "sambas-apel-integritas" in [i.id for i in actions.children]
 
 
 def test_checklist_names_files_lines_and_what_to_fill_in(data_copy):

@@ -3,6 +3,7 @@ import random
 
 import pytest
 
+from zi_docgen.check import dictionary
 from zi_docgen.check import spelling as spelling
 from zi_docgen.check.spelling import SpellChecker, default_checker, iter_words
 
@@ -265,43 +266,43 @@ def test_osa_distance():
 
 
 def test_shipped_wordlist_matches_dictionary():
-    aff, dic = spelling._dictionary_paths()
-    digest = spelling._dictionary_digest(aff, dic)
-    with gzip.open(spelling.WORDLIST_PATH, "rt", encoding="utf-8") as fh:
-        assert fh.readline().strip() == spelling._WORDLIST_MAGIC + digest
-    assert spelling._read_wordlist(spelling.WORDLIST_PATH, digest) is not None
+    aff, dic = dictionary._dictionary_paths()
+    digest = dictionary._dictionary_digest(aff, dic)
+    with gzip.open(dictionary.WORDLIST_PATH, "rt", encoding="utf-8") as fh:
+        assert fh.readline().strip() == dictionary._WORDLIST_MAGIC + digest
+    assert dictionary._read_wordlist(dictionary.WORDLIST_PATH, digest) is not None
 
 
 def test_stale_wordlist_is_rejected(tmp_path):
     path = tmp_path / "w.gz"
-    spelling._write_wordlist(path, ["b", "a"], "0" * 64)
-    assert spelling._read_wordlist(path, "0" * 64) == frozenset({"a", "b"})
-    assert spelling._read_wordlist(path, "1" * 64) is None
-    assert spelling._read_wordlist(tmp_path / "missing.gz", "0" * 64) is None
+    dictionary._write_wordlist(path, ["b", "a"], "0" * 64)
+    assert dictionary._read_wordlist(path, "0" * 64) == frozenset({"a", "b"})
+    assert dictionary._read_wordlist(path, "1" * 64) is None
+    assert dictionary._read_wordlist(tmp_path / "missing.gz", "0" * 64) is None
 
 
 def test_wordlist_rebuilt_into_cache_when_stale(tmp_path, monkeypatch):
     monkeypatch.setenv("ZI_DOCGEN_CACHE_DIR", str(tmp_path))
-    monkeypatch.setattr(spelling, "WORDLIST_PATH", tmp_path / "nonexistent.gz")
-    monkeypatch.setattr(spelling, "build_wordlist", lambda aff, dic: frozenset({"kata", "Bebas"}))
-    spelling._load_wordset.cache_clear()
+    monkeypatch.setattr(dictionary, "WORDLIST_PATH", tmp_path / "nonexistent.gz")
+    monkeypatch.setattr(dictionary, "build_wordlist", lambda aff, dic: frozenset({"kata", "Bebas"}))
+    dictionary._load_wordset.cache_clear()
     try:
-        aff, dic = spelling._dictionary_paths()
-        ws = spelling._load_wordset(aff, dic)
+        aff, dic = dictionary._dictionary_paths()
+        ws = dictionary._load_wordset(aff, dic)
         assert ws.words == {"kata", "Bebas"}
         cached = list(tmp_path.glob("id_ID-*.words.gz"))
         assert len(cached) == 1
-        spelling._load_wordset.cache_clear()
-        monkeypatch.setattr(spelling, "build_wordlist", lambda aff, dic: pytest.fail("rebuilt"))
-        assert spelling._load_wordset(aff, dic).words == {"kata", "Bebas"}
+        dictionary._load_wordset.cache_clear()
+        monkeypatch.setattr(dictionary, "build_wordlist", lambda aff, dic: pytest.fail("rebuilt"))
+        assert dictionary._load_wordset(aff, dic).words == {"kata", "Bebas"}
     finally:
-        spelling._load_wordset.cache_clear()
+        dictionary._load_wordset.cache_clear()
 
 
 @pytest.fixture(scope="module")
 def hunspell():
-    aff, dic = spelling._dictionary_paths()
-    return spelling._hunspell(aff, dic)
+    aff, dic = dictionary._dictionary_paths()
+    return dictionary._hunspell(aff, dic)
 
 
 def test_word_set_agrees_with_spylls(hunspell, checker):
@@ -310,7 +311,7 @@ def test_word_set_agrees_with_spylls(hunspell, checker):
     base = SpellChecker.__new__(SpellChecker)
     base.__dict__.update(checker.__dict__)
     base._extra = frozenset()
-    base._mixed_lower = spelling._load_wordset(*spelling._dictionary_paths()).mixed_lower
+    base._mixed_lower = dictionary._load_wordset(*dictionary._dictionary_paths()).mixed_lower
     rng = random.Random(1234)
     words = sorted(checker._words)
     for word in rng.sample(words, 300):

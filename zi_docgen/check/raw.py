@@ -74,7 +74,7 @@ def check_text(text: str, path: str, *, extra_words: Iterable[str] = ()) -> list
 
 def _words(t: _Text, extra: frozenset[str]) -> None:
     from ..resolve.dates import MONTH_ABBR
-    from .spelling import iter_words
+    from .tokens import iter_words
 
     masked = tr.mask(t.text)
     hits = tr.word_rules(masked)

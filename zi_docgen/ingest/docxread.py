@@ -14,7 +14,7 @@ from pathlib import Path
 
 from docx.oxml.ns import qn
 
-from ..errors import DataError, Src
+from ..errors import DocxError, Src
 
 MAX_PARAGRAPHS = 20000
 
@@ -280,18 +280,12 @@ def _first(*values: bool | None) -> bool:
 
 def read_docx(path: Path) -> DocText:
     """The paragraphs and tables of a .docx (bounded: a huge or broken file is refused with one line)."""
-    import zipfile
-
-    import docx
+    from ..ooxml.reading import open_document
 
     path = Path(path)
-    if not path.is_file():
-        raise DataError("file not found", Src.of(path))
-    try:
-        document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise DataError(f"not a Word document (.docx): {exc}", Src.of(path),
-                        "save it in Word as 'Word Document (*.docx)'") from None
+    # Bounded like every .docx the tool opens: sizes and compression ratio are checked
+    # before anything is decompressed, and a folder or a broken file is named as such.
+    document = open_document(path)
     numbering = _Numbering(document)
     styles_numpr = _style_numpr(document)
     style_names = {s.style_id: s.name for s in document.styles}
@@ -303,7 +297,8 @@ def read_docx(path: Path) -> DocText:
         nonlocal counter
         counter += 1
         if counter > MAX_PARAGRAPHS:
-            raise DataError(f"more than {MAX_PARAGRAPHS} paragraphs: not a decree", Src.of(path))
+            raise DocxError(f"more than {MAX_PARAGRAPHS} paragraphs: not a decree", Src.of(path),
+                            "give the Keputusan and its Lampiran only")
         text, bold = _para_text(p, fonts)
         label = ""
         npr = _num_pr(p, styles_numpr)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import DocxError, Src, ZiError
+from ..i18n import _
 
 
 @dataclass(frozen=True)
@@ -42,20 +43,22 @@ def read_docx(path: Path | str, *, error: type[ZiError] = DocxError, limits: Lim
     path = Path(path)
     src = Src.of(path)
     if path.is_dir():
-        raise error("is a folder, not a .docx file", src, "give the path of a .docx file")
+        raise error(_("is a folder, not a .docx file"), src, _("give the path of a .docx file"))
     try:
         size = path.stat().st_size
     except FileNotFoundError:
-        raise error("file not found", src, "check the name and the folder") from None
+        raise error(_("file not found"), src, _("check the name and the folder")) from None
     except OSError as exc:
-        raise error(f"cannot read: {exc.strerror or exc}", src, "check the file's permissions") from None
+        raise error(_("cannot read: {reason}").format(reason=exc.strerror or exc), src,
+                    _("check the file's permissions")) from None
     if size > limits.file:
-        raise error(f"file too large ({_mb(size)}; at most {_mb(limits.file)})", src,
-                    "a decree is far smaller; is this the right file?")
+        raise error(_("file too large ({size}; at most {limit})").format(size=_mb(size), limit=_mb(limits.file)), src,
+                    _("a decree is far smaller; is this the right file?"))
     try:
         blob = path.read_bytes()
     except OSError as exc:
-        raise error(f"cannot read: {exc.strerror or exc}", src, "check the file's permissions") from None
+        raise error(_("cannot read: {reason}").format(reason=exc.strerror or exc), src,
+                    _("check the file's permissions")) from None
     check_package(blob, src, error=error, limits=limits)
     return blob
 
@@ -67,27 +70,30 @@ def check_package(blob: bytes, src: Src | None, *, error: type[ZiError] = DocxEr
         with zipfile.ZipFile(io.BytesIO(blob)) as zf:
             infos = zf.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
-        raise error("not a .docx file (not a zip package)", src,
-                    "open it in Word and save it as .docx (Word Document)") from None
+        raise error(_("not a .docx file (not a zip package)"), src,
+                    _("open it in Word and save it as .docx (Word Document)")) from None
     if len(infos) > limits.entries:
-        raise error(f"not a usable .docx: {len(infos)} entries in the package (at most {limits.entries})", src,
-                    "open it in Word and save it again as .docx")
+        raise error(_("not a usable .docx: {n} entries in the package (at most {limit})").format(
+            n=len(infos), limit=limits.entries), src, _("open it in Word and save it again as .docx"))
     total = 0
     for info in infos:
         if info.file_size > limits.part:
-            raise error(f"part {info.filename} would expand to {_mb(info.file_size)} "
-                        f"(at most {_mb(limits.part)} per part)", src, "this is not an ordinary Word document")
+            raise error(_("part {part} would expand to {size} (at most {limit} per part)").format(
+                part=info.filename, size=_mb(info.file_size), limit=_mb(limits.part)), src,
+                _("this is not an ordinary Word document"))
         if info.file_size > limits.ratio_from and info.file_size > limits.ratio * max(info.compress_size, 1):
-            raise error(f"part {info.filename} is compressed {info.file_size // max(info.compress_size, 1)}:1 "
-                        f"(at most {limits.ratio}:1): a zip bomb, not an ordinary Word document", src,
-                        "open it in Word and save it again as .docx")
+            raise error(_("part {part} is compressed {ratio}:1 (at most {limit}:1): a zip bomb, not an ordinary "
+                          "Word document").format(part=info.filename,
+                                                  ratio=info.file_size // max(info.compress_size, 1),
+                                                  limit=limits.ratio), src,
+                        _("open it in Word and save it again as .docx"))
         total += info.file_size
         if total > limits.total:
-            raise error(f"the package would expand to more than {_mb(limits.total)}", src,
-                        "this is not an ordinary Word document")
+            raise error(_("the package would expand to more than {limit}").format(limit=_mb(limits.total)), src,
+                        _("this is not an ordinary Word document"))
     if not any(i.filename == "[Content_Types].xml" for i in infos):
-        raise error("not a Word document (a zip without [Content_Types].xml)", src,
-                    "open it in Word and save it as .docx (Word Document)")
+        raise error(_("not a Word document (a zip without [Content_Types].xml)"), src,
+                    _("open it in Word and save it as .docx (Word Document)"))
 
 
 def open_document(path: Path | str, *, error: type[ZiError] = DocxError, limits: Limits = LIMITS,
@@ -103,5 +109,5 @@ def open_document(path: Path | str, *, error: type[ZiError] = DocxError, limits:
         raise
     except Exception as exc:  # python-docx and lxml raise several kinds for a broken package
         reason = str(exc).strip() or type(exc).__name__
-        raise error(f"cannot be read as a Word document: {reason}", Src.of(path),
-                    "open it in Word and save it again as .docx") from None
+        raise error(_("cannot be read as a Word document: {reason}").format(reason=reason), Src.of(path),
+                    _("open it in Word and save it again as .docx")) from None

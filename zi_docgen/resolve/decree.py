@@ -177,17 +177,6 @@ class Decree:
     def menetapkan(self) -> str:
         return f"KEPUTUSAN {self.office.name.upper()} TENTANG {plain(self.title).upper()}."
 
-    def blocks(self) -> Iterator[tuple[str, RBlock]]:
-        """Every Lampiran block with its address (chapter/section/block ids)."""
-        for b in self.kata_pengantar:
-            yield f"kata-pengantar/{b.id}", b
-        for ch in (*self.chapters, self.penutup):
-            for b in ch.blocks:
-                yield f"{ch.id}/{b.id}", b
-            for s in ch.sections:
-                for b in s.blocks:
-                    yield f"{ch.id}/{s.id}/{b.id}", b
-
     # ------------------------------------------------------------ the tree (see document.py)
 
     @functools.cached_property

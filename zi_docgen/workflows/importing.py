@@ -77,6 +77,7 @@ __all__ = ["check_docx_findings", "run_check_docx", "Src"]
 
 import datetime as dt  # noqa: E402
 import difflib  # noqa: E402
+import functools  # noqa: E402
 import re  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
 from typing import Any  # noqa: E402
@@ -134,15 +135,21 @@ def _tokens(text: str) -> list[str]:
     return _TOKEN.findall(_plain(text))
 
 
-def _words(text: str) -> list[str]:
-    return re.findall(r"\w+", _plain(text).lower())
+@functools.lru_cache(maxsize=4096)
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(re.findall(r"\w+", _plain(text).lower()))
 
 
+@functools.lru_cache(maxsize=65536)
 def similarity(a: str, b: str) -> float:
+    """Word-level likeness of two texts, 0…1 (case, punctuation and *markup* ignored)."""
     wa, wb = _words(a), _words(b)
     if not wa and not wb:
         return 1.0
-    return difflib.SequenceMatcher(None, wa, wb, autojunk=False).ratio()
+    sm = difflib.SequenceMatcher(None, wa, wb, autojunk=False)
+    if sm.real_quick_ratio() < 0.3 or sm.quick_ratio() < 0.3:
+        return sm.quick_ratio()  # far apart either way: the exact figure does not matter
+    return sm.ratio()
 
 
 def _letters(tokens: list[str]) -> str:
