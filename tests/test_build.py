@@ -94,7 +94,7 @@ def test_menetapkan_equals_title_and_diktum(built):
     assert men == f"Menetapkan\t:\tKEPUTUSAN {KALBAR.upper()} TENTANG {TITLE.upper()}."
     dik = [x for x in p if x.startswith(("KESATU", "KEDUA", "KETIGA"))]
     assert dik == [
-        f"KESATU\t:\tMenetapkan {TITLE} sebagaimana tercantum dalam Lampiran Keputusan yang merupakan bagian tidak "
+        f"KESATU\t:\tMenetapkan {TITLE} sebagaimana tercantum dalam Lampiran yang merupakan bagian tidak "
         "terpisahkan dari Keputusan ini.",
         "KEDUA\t:\tKeputusan ini mulai berlaku pada tanggal ditetapkan."]
 
@@ -205,7 +205,8 @@ EXPECTED_TABLE = {
                                                           "90%", "100%", "100%", "100%"],
     "Penilaian Kepuasan terhadap Pelayanan": ["", "", "100%", "", "", "100%", "", "", "100%", "", "", "100%"],
     "Whistle Blowing System": ["100%"] * 12,
-    "Pemerintah yang Bersih": ["100%"] * 12,
+    "Pemerintah yang Bersih dan Akuntabel": ["100%"] * 12,
+    "Pelayanan Publik yang Prima": ["100%"] * 12,
 }
 
 
@@ -255,3 +256,15 @@ def test_same_input_same_bytes(built, tmp_path):
     build(DATA, tmp_path, TEMPLATES, satkers=["prov-kalbar"], jobs=1)
     for name in ("keputusan.docx", "lampiran.docx"):
         assert (tmp_path / "2026" / "prov-kalbar" / name).read_bytes() == (built / "prov-kalbar" / name).read_bytes()
+
+
+def test_komponen_hasil_read_the_same_everywhere(built):
+    """PermenPANRB 90/2021's names, in its order: the text under the figure and table group VII."""
+    from zi_docgen.resolve.zona import HASIL_90_2021
+
+    p = paragraphs(built / "prov-kalbar" / "lampiran.docx")
+    under = next(x for x in p if x.startswith("Melalui model tersebut"))
+    assert under.endswith("komponen hasil, yaitu " + " serta ".join(HASIL_90_2021) + ".")
+    rows = [[c.text for c in r.cells] for r in Document(built / "prov-kalbar" / "lampiran.docx").tables[0].rows]
+    vii = next(i for i, r in enumerate(rows) if r[0] == "VII.")
+    assert [r[1] for r in rows[vii + 1:vii + 3]] == list(HASIL_90_2021)

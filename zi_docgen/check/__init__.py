@@ -77,10 +77,11 @@ def run_check(data: Path, *, year: int | None, satkers: list[str], fmt: str, con
     errors = [f for f in findings if f.severity == "error"]
     warnings = [f for f in findings if f.severity == "warning"]
     placeholders = [f for f in findings if f.severity == "placeholder"]
+    notes = [f for f in findings if f.severity == "note"]
     if fmt == "json":
         console.out(json.dumps([f.to_json() for f in findings], ensure_ascii=False, indent=2), highlight=False)
     else:
-        for f in (*errors, *warnings):
+        for f in (*errors, *warnings, *notes):
             console.out(_line(f), highlight=False)
         names = {oid: ds.offices[oid].name for oid in offices}
         for text in placeholder_report(placeholders, names, year):

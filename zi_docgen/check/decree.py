@@ -152,6 +152,9 @@ def check_decree(decree: Decree, ds: DataSet, cache: RunCache | None = None) -> 
         cache.catalogue[decree.year] = [(f.src, f.severity, f.rule, f.message, f.suggestion) for f in cat.findings]
     out.add_all(cache.catalogue[decree.year])
     _consistency_rules(decree, us, out)
+    from .legal import findings as legal_findings  # issue 12's rules, kept apart to limit conflicts
+
+    out.add_all(legal_findings(decree, ds, us))
     for p in decree.placeholders:
         out.findings.append(Finding(p.src, "placeholder", "placeholder",
                                     _("[{text}] is not filled in yet").format(text=p.text), None, out.office,

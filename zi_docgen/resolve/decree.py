@@ -22,6 +22,7 @@ from ..load.dataset import DataSet, build_common
 from ..load.model import (Area, Block, Chapter, JdihInfo, ListItem, Numbering, Office, OfficeYear, Placeholder,
                           Regulation, TargetGroup, MONTHS)
 from .textvars import expand
+from .zona import HASIL_90_2021
 
 
 @dataclass(frozen=True)
@@ -289,7 +290,8 @@ def resolve(ds: DataSet, year: int, office_id: str) -> Decree:
     r.base_vars = {
         "office": office,
         "year": year,
-        "areas": _Vars(pengungkit=labels.join_list([a.name for a in pengungkit])),
+        "areas": _Vars(pengungkit=labels.join_list([a.name for a in pengungkit]),
+                       hasil=" serta ".join(HASIL_90_2021)),
         "refs": _Vars(preceding=""),
     }
     title = r.text(kep.title, kep.src_of("title"))
@@ -364,8 +366,7 @@ def resolve(ds: DataSet, year: int, office_id: str) -> Decree:
         tte=tuple(oy.tte.statement) if oy.tte else (), logo=logo, jdih=yd.file.jdih,
         cover=cover, kata_pengantar=kata_pengantar, chapters=chapters, penutup=penutup,
         areas=r_areas,
-        hasil_names=tuple(plain(r.text(t.text, t.src_of("text"))) for a in areas if a.kind == "hasil"
-                          for t in a.targets if r.applies(t)),
+        hasil_names=HASIL_90_2021,  # one definition: the figure and {{ areas.hasil }} read it
         targets_title=r.text(lam.targets_title, lam.src_of("targets_title")),
         targets=targets, placeholders=tuple(uses),
         srcs={"title": kep.src_of("title"), "cover": lam.src_of("cover"),

@@ -18,6 +18,7 @@ from typing import Callable, Sequence
 from ..errors import BuildRefused, OutputError, PdfError, Src, ZiError
 from ..load.dataset import DataSet, load_dataset
 from ..publish.files import ManifestEntry, atomic_write, ensure_dir, sha256, update_manifest
+from ..publish.jdih import jdih_json
 from ..render.renderer import Renderer
 from ..resolve.decree import PlaceholderUse, resolve
 
@@ -31,6 +32,7 @@ class OfficeResult:
     placeholders: list[PlaceholderUse]
     errors: list            # check findings of severity "error"
     docs: dict[str, bytes] | None
+    jdih: bytes | None = None   # jdihn.json: the JDIH record (publish/jdih.py)
 
 
 @dataclass
@@ -84,7 +86,8 @@ class _Worker:
                 decree = dataclasses.replace(decree, forced_draft=True)
         render = not (errors and not job.draft) and not (job.final and decree.placeholders)
         docs = self.renderer.render_all(decree) if render else None
-        return OfficeResult(office_id, decree.is_draft, list(decree.placeholders), errors, docs)
+        jdih = jdih_json(decree) if render else None
+        return OfficeResult(office_id, decree.is_draft, list(decree.placeholders), errors, docs, jdih)
 
 
 _worker: _Worker | None = None
@@ -185,6 +188,8 @@ def build(data_dir: Path, out_dir: Path, templates_dir: Path, *, year: int | Non
             atomic_write(year_dir / rel, data)
             result.entries.append(ManifestEntry(r.office, name, rel, sha256(data),
                                                 "draft" if r.draft else "final", len(r.placeholders)))
+        if r.jdih is not None:
+            atomic_write(year_dir / r.office / "jdihn.json", r.jdih)
     if pdf:
         result.entries.extend(_publish_pdfs(year_dir, result.entries, jobs or default_jobs()))
     update_manifest(year_dir, year, result.entries)
