@@ -11,7 +11,7 @@ import pytest
 import yaml
 from rich.console import Console
 
-from zi_docgen.check import Finding, check_decree, check_text, run_check
+from zi_docgen.check import Finding, check_decree, check_text, data_findings, run_check
 from zi_docgen.check.findings import RULES
 from zi_docgen.errors import DataError, Src, ZiError
 from zi_docgen.load.dataset import load_dataset
@@ -95,8 +95,8 @@ def test_mutation_is_found(m, data_copy):
     at = data_copy / m.get("in", m["file"])  # the file the finding points into
     line, col = _line_col(at.read_text(encoding="utf-8"), m["at"])
 
-    ds = load_dataset(data_copy)
-    findings = check_decree(resolve(ds, 2026, m.get("office", "prov-kalbar")), ds)
+    ds = load_dataset(data_copy, tolerant=True)  # a mistake in the data is a finding too (rule "data")
+    findings = data_findings(ds.errors) + check_decree(resolve(ds, 2026, m.get("office", "prov-kalbar")), ds)
     same_rule = [f for f in findings if f.rule == m["rule"] and f.severity == m["severity"]]
     assert same_rule, f"no {m['severity']} {m['rule']}; got: " + "; ".join(f.format() for f in findings)
     here = [f for f in same_rule if f.src and Path(f.src.file).resolve() == at.resolve() and f.src.line == line]
@@ -204,13 +204,14 @@ def test_broken_yaml_is_exit_2_through_the_cli(data_copy, capsys):
     from zi_docgen.cli import main
 
     (data_copy / "common" / "keputusan.yaml").write_text("keputusan: [\n", encoding="utf-8")
-    with pytest.raises(DataError):
-        run_check(data_copy, year=None, satkers=[], fmt="text", console=_console()[0])
+    console, buf = _console()
+    assert run_check(data_copy, year=None, satkers=[], fmt="text", console=console) == 2
+    assert "keputusan.yaml:2:1: error data: malformed YAML" in buf.getvalue()
     with pytest.raises(SystemExit) as exc:
         main(["check", "--data", str(data_copy)])
-    assert exc.value.code == 2  # could not run: not 1 (findings)
-    err = capsys.readouterr().err
-    assert "keputusan.yaml:2" in err and "Traceback" not in err
+    assert exc.value.code == 2  # mistakes in the data: not 1 (findings only)
+    captured = capsys.readouterr()
+    assert "keputusan.yaml:2" in captured.out + captured.err and "Traceback" not in captured.err
 
 
 def test_json_format(data_copy):

@@ -45,7 +45,9 @@ def test_two_words_on_a_lexicon_line_is_a_clean_error(tmp_path):
     r = run(["check"], ws)
     assert r.returncode == 2
     assert "Traceback" not in r.stderr
-    assert "data/lexicon.txt:2" in r.stderr and "satu kata per baris" in r.stderr
+    # check lists mistakes in the data with its findings (stdout); other commands print them as errors
+    shown = r.stdout + r.stderr
+    assert "data/lexicon.txt:2" in shown and "satu kata per baris" in shown
 
 
 def test_placeholders_point_where_to_write_and_give_the_yaml(tmp_path):
@@ -98,3 +100,20 @@ def test_check_in_english_on_request(tmp_path):
     r = run(["check", "--satker", "kab-sambas", "--lang", "en"], ws)
     assert "is not filled in yet; add 'number' to this file" in r.stdout
     assert "Add to data/2026/offices/kab-sambas.yaml:" in r.stdout
+
+
+def test_diff_report_in_indonesian_and_english(tmp_path):
+    ws = workspace(tmp_path)
+    r = run(["new-year", "2026", "2027"], ws)
+    assert r.returncode == 0, r
+    assert "Traceback" not in r.stdout + r.stderr
+    r = run(["diff", "2026", "2027", "--format", "html"], ws)
+    assert r.returncode == 1, r
+    page = r.stdout
+    assert '<html lang="id">' in page and "<h2>Perubahan isi</h2>" in page
+    assert "<th>lama</th><th>baru</th>" in page and "perubahan isi" in page
+    r = run(["diff", "2026", "2027"], ws)
+    assert r.stdout.splitlines()[1].startswith("Ringkasan: ")
+    r = run(["diff", "2026", "2027", "--format", "html", "--lang", "en"], ws)
+    assert '<html lang="en">' in r.stdout and "<h2>Changes of content</h2>" in r.stdout
+    assert "<th>old</th><th>new</th>" in r.stdout

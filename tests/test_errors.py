@@ -49,22 +49,23 @@ CASES = [
     ("malformed-yaml", "2026/decree.yaml", "mengingat:\n  - uu-7-2017", "mengingat:\n  - uu-7-2017\n   - x: [",
      "malformed YAML", "indentation"),
     ("wrong-type", "2026/decree.yaml", "months: {apr: 100}", "months: {apr: seratus}",
-     "valid integer", None),
+     "must be 0–100 %, got 'seratus'", "whole number"),
     ("out-of-range", "2026/decree.yaml", "months: {apr: 100}", "months: {apr: 150}",
-     "less than or equal to 100", None),
+     'target for April, row "Tim Kerja" (Manajemen Perubahan), must be 0–100 %, got 150', None),
     ("unknown-key", "common/keputusan.yaml", "  menimbang:", "  menimbng:", "unknown key 'menimbng'",
      "did you mean 'menimbang'?"),
-    ("unknown-month", "2026/decree.yaml", "months: {apr: 100}", "months: {april: 100}", "months", None),
+    ("unknown-month", "2026/decree.yaml", "months: {apr: 100}", "months: {april: 100}", "unknown month 'april'",
+     "did you mean 'apr'?"),
     ("missing-field", "offices.yaml", "    seat: Pontianak\n", "", "missing required key 'seat'", "add 'seat:'"),
     ("duplicate-id", "common/lampiran.yaml", "id: def-menteri", "id: def-zi", "id 'def-zi' is used twice",
      "own id"),
     ("duplicate-key", "offices.yaml", "    seat: Pontianak\n", "    seat: Pontianak\n    seat: Sambas\n",
      "key 'seat' is written twice", None),
     ("unknown-variable", "common/keputusan.yaml", "{{ office.name }}, perlu", "{{ office.nama }}, perlu",
-     "unknown variable '{{ office.nama }}'", "known variables"),
+     "unknown variable '{{ office.nama }}'", "{{ office.name }}"),
     ("unknown-regulation", "2026/decree.yaml", "  - perpres-81-2010", "  - perpres-81-2011",
      "unknown regulation 'perpres-81-2011'", "did you mean 'perpres-81-2010'?"),
-    ("office-id-with-path", "offices.yaml", "id: kab-sambas", "id: ../sambas", "invalid value", "lowercase"),
+    ("office-id-with-path", "offices.yaml", "id: kab-sambas", "id: ../sambas", "'../sambas' is not a valid id", "lowercase"),
     ("unsafe-yaml-tag", "2026/offices/prov-kalbar.yaml", "number: 5", "number: !!python/object/apply:os.system [echo]",
      "cannot read this value", "tags"),
     ("control-character", "common/keputusan.yaml", "perlu disusun", "perlu\\x07 disusun", None, None),
@@ -83,7 +84,7 @@ def test_bad_data_gives_one_line_with_file_and_line(name, file, old, new, msg, h
         text = path.read_text(encoding="utf-8")
         line = edit(path, "perlu disusun", "perlu disusun")
         text = text.replace("      text: >-\n        bahwa untuk mewujudkan",
-                            '      text: "bahwa \\x07untuk"\n      unused_text: >-\n        bahwa untuk mewujudkan', 1)
+                            '      text: "bahwa \\x07untuk"\n      term: >-\n        bahwa untuk mewujudkan', 1)
         path.write_text(text, encoding="utf-8")
         msg = "control character"
     else:

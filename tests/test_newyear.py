@@ -76,7 +76,7 @@ def test_checklist_names_files_lines_and_what_to_fill_in(data_copy):
     assert f"prov-kalbar.yaml:{n_date}: date: the tanggal penetapan" in text
     assert f"prov-kalbar.yaml:{n_team}: team_decree: number and date of the Keputusan Tim Pembangunan ZI 2027" in text
     assert "kab-sambas.yaml" in text and "patch: KPU Kabupaten Sambas's own changes were kept" in text
-    assert "13 office(s) have no file yet" in text and "kab-bengkayang" in text
+    assert "13 satker have no file yet" in text and "kab-bengkayang" in text
     assert "mengingat and dasar_hukum" in text and "targets:" in text
     # Literals of the old year are listed with file:line, and left alone.
     n_decree = len((data_copy / "2027" / "decree.yaml").read_text().splitlines())

@@ -197,3 +197,12 @@ def test_paragraph_mark_rpr_goes_before_sectpr_and_marks_come_first():
         p = cls("<w:p><w:r/></w:p>")
         mark_paragraph(p, etree.Element(w("del")))
         assert _tags(p) == ["pPr", "r"] and _tags(p[0]) == ["rPr"]
+
+
+def test_row_flags_go_in_schema_order_whatever_order_they_are_added():
+    from zi_docgen.ooxml.xml import insert_in_order, new
+
+    trpr = new("trPr")
+    for tag in ("tblHeader", "cantSplit", "trHeight", "ins"):
+        insert_in_order(trpr, new(tag))
+    assert _tags(trpr) == ["cantSplit", "trHeight", "tblHeader", "ins"]

@@ -30,6 +30,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 
 from zi_docgen.ooxml.package import package_bytes
+from zi_docgen.ooxml.xml import insert_in_order
 
 FONT = "Bookman Old Style"
 ROOT = Path(__file__).resolve().parent.parent
@@ -388,10 +389,8 @@ def set_cell_width(cell, mm: float) -> None:
 
 def mark_header_row(row) -> None:
     trpr = row._tr.get_or_add_trPr()
-    el = OxmlElement("w:tblHeader")
-    trpr.append(el)
-    cant = OxmlElement("w:cantSplit")
-    trpr.append(cant)
+    insert_in_order(trpr, OxmlElement("w:tblHeader"))
+    insert_in_order(trpr, OxmlElement("w:cantSplit"))   # goes before tblHeader (CT_TrPr order)
 
 
 def target_table(doc) -> None:
@@ -456,8 +455,7 @@ def target_table(doc) -> None:
         for cell, w in zip(row.cells, widths):
             set_cell_width(cell, w)
     for row in (rows[3], r5):
-        trpr = row._tr.get_or_add_trPr()
-        trpr.append(OxmlElement("w:cantSplit"))
+        insert_in_order(row._tr.get_or_add_trPr(), OxmlElement("w:cantSplit"))
 
 
 def save_deterministic(doc: Document, path: Path) -> None:

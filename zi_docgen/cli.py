@@ -341,6 +341,14 @@ def _may_show_help(argv: list[str]) -> bool:
 
 
 def main(argv: list[str] | None = None) -> None:
+    # A Windows console or a redirected output may use a legacy code page: an
+    # unencodable character must become '?', not an exception in the middle of a report.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            try:
+                stream.reconfigure(errors="replace")
+            except (ValueError, OSError):
+                pass
     argv, lang = _take_lang(list(sys.argv[1:] if argv is None else argv))
     if lang is not None:
         _apply_lang(lang)

@@ -96,7 +96,8 @@ class ZiError(Exception):
     def __str__(self) -> str:
         where = f"{self.src}: " if self.src else ""
         hint = f" ({self.hint})" if self.hint else ""
-        return f"{where}{_('error')}: {self.message}{hint}"
+        label = _("error")
+        return f"{where}{label}: {self.message}{hint}"
 
 
 class DataError(ZiError):

@@ -36,7 +36,7 @@ import json
 import time
 from pathlib import Path
 
-from ..errors import DataError, Src
+from ..errors import DataError, ZiError
 from ..i18n import _
 from .decree import check_decree
 from .findings import Finding
@@ -52,7 +52,11 @@ def check_offices(ds, year: int, offices: list[str]) -> list[Finding]:
 
     merged: dict[tuple, list] = {}
     for oid in offices:
-        for f in check_decree(resolve(ds, year, oid), ds):  # shared text: computed once (RunCache)
+        try:
+            found = check_decree(resolve(ds, year, oid), ds)  # shared text: computed once (RunCache)
+        except ZiError as exc:  # a data mistake that stops this office: report it with the rest
+            found = data_findings([exc])
+        for f in found:
             merged.setdefault(f.key(), [f, []])[1].append(oid)
     out = []
     for f, oids in merged.values():
@@ -61,19 +65,29 @@ def check_offices(ds, year: int, offices: list[str]) -> list[Finding]:
     return sorted(out, key=Finding.sort_key)
 
 
+def data_findings(errors) -> list[Finding]:
+    """Mistakes found while loading the data, as error findings (rule "data")."""
+    out = []
+    for e in errors:
+        for one in getattr(e, "errors", [e]):
+            out.append(Finding(one.src, "error", "data", one.message, one.hint))
+    return out
+
+
 def run_check(data: Path, *, year: int | None, satkers: list[str], fmt: str, console) -> int:
-    """`zi-docgen check`: 0 no errors (warnings allowed), 1 errors; a ZiError means 2 (could not run)."""
+    """`zi-docgen check`: 0 no errors (warnings allowed), 1 errors, 2 mistakes in the data (listed with the
+    findings: every one, in one run) or a ZiError (could not run)."""
     from ..load.dataset import load_dataset
 
     if fmt not in ("text", "json"):
         raise DataError(f"unknown format '{fmt}'", None, "use text or json")
     started = time.perf_counter()
-    ds = load_dataset(Path(data))
+    ds = load_dataset(Path(data), tolerant=True)  # data mistakes are reported with the findings
     year = ds.require_year(year)
     offices = list(dict.fromkeys(satkers)) or list(ds.offices)
     for oid in offices:
         ds.office(oid)  # an unknown id is a DataError with a suggestion
-    findings = check_offices(ds, year, offices)
+    findings = sorted(set(data_findings(ds.errors)) | set(check_offices(ds, year, offices)), key=Finding.sort_key)
     errors = [f for f in findings if f.severity == "error"]
     warnings = [f for f in findings if f.severity == "warning"]
     placeholders = [f for f in findings if f.severity == "placeholder"]
@@ -91,7 +105,8 @@ def run_check(data: Path, *, year: int | None, satkers: list[str], fmt: str, con
                              "satker, {year} ({seconds:.1f} s)").format(
             errors=len(errors), warnings=len(warnings), placeholders=len(placeholders), offices=len(offices),
             year=year, seconds=elapsed), highlight=False)
-    return 1 if errors else 0
+    # 2: the data has mistakes that kept parts of it from being checked (reported above)
+    return 2 if ds.errors else 1 if errors else 0
 
 
 def _line(f: Finding) -> str:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import Src, closest
-from ..i18n import _
+from ..i18n import N_, _
 from ..load.dataset import DataSet
 from ..load.model import MONTHS, Regulation
 from ..resolve import citations
@@ -273,10 +273,10 @@ def _keputusan_rules(decree: Decree, out: _Out) -> None:
         mt = re.search(r"perlu\s+menetapkan\s+Keputusan\s+.+?\s+tentang\s+(.+?);?\s*$", last.plain, re.S)
         if mt and " ".join(mt.group(1).split()) != " ".join(title.split()):
             out.add(_at(last.src, last.text, last.text.find(mt.group(1)) if mt.group(1) in last.text else 0),
-                    "error", "decree-title", "the last Menimbang names the decree differently from its title",
-                    "write {{ decree.title }}")
+                    "error", "decree-title", _("the last Menimbang names the decree differently from its title"),
+                    _("write {{ decree.title }}"))
     else:
-        out.add(decree.srcs.get("title"), "error", "menimbang-bahwa", "the Keputusan has no Menimbang")
+        out.add(decree.srcs.get("title"), "error", "menimbang-bahwa", _("the Keputusan has no Menimbang"))
 
     # diktum: the one that establishes something establishes the title; the last says when it applies
     diktum = decree.find("keputusan/diktum").children
@@ -284,16 +284,16 @@ def _keputusan_rules(decree: Decree, out: _Out) -> None:
         text = d.plain
         if text.startswith("Menetapkan ") and " ".join(title.split()) not in " ".join(text.split()):
             out.add(_at(d.src, d.text, 0), "error", "decree-title",
-                    "this diktum establishes something other than the decree's title",
-                    "write Menetapkan {{ decree.title }} …")
+                    _("this diktum establishes something other than the decree's title"),
+                    _("write Menetapkan {{ decree.title }} …"))
     if diktum:
         last = diktum[-1]
         if not re.search(r"mulai\s+berlaku\s+pada\s+tanggal\s+ditetapkan", last.plain):
             out.add(_at(last.src, last.text, 0), "error", "diktum-berlaku",
-                    f"the last diktum ({last.label}) does not say 'mulai berlaku pada tanggal ditetapkan'",
+                    _("the last diktum ({label}) does not say 'mulai berlaku pada tanggal ditetapkan'").format(label=last.label),
                     "Keputusan ini mulai berlaku pada tanggal ditetapkan.")
     else:
-        out.add(decree.srcs.get("title"), "error", "diktum-berlaku", "the Keputusan has no diktum")
+        out.add(decree.srcs.get("title"), "error", "diktum-berlaku", _("the Keputusan has no diktum"))
 
     # the year in the titles is the year of the decree (resolve keeps the date in that year)
     cover = decree.find("lampiran/cover").children
@@ -305,17 +305,17 @@ def _keputusan_rules(decree: Decree, out: _Out) -> None:
         m = re.search(r"\bTahun\s+(\d{4})\s*$", text, re.I)
         if m and int(m.group(1)) != decree.year:
             out.add(_at(node.src, node.text, m.start(1)) if what != "cover" else node.src, "error", "title-year",
-                    f"the {what} says {m.group(1)}, the decree is for {decree.year}", "Tahun {{ year }}")
+                    _("the {what} says {found}, the decree is for {year}").format(what=_(what), found=m.group(1), year=decree.year), "Tahun {{ year }}")
 
     # Ditetapkan di: the office's seat
     office = decree.office
     if not office.seat.strip():
-        out.add(office.src_of("seat"), "error", "seat", "the office has no seat for 'Ditetapkan di'")
+        out.add(office.src_of("seat"), "error", "seat", _("the satker has no seat for 'Ditetapkan di'"))
     elif office.level == "kota":
         city = re.sub(r"^Kota\s+", "", office.region)
         if office.seat != city:
             out.add(office.src_of("seat"), "error", "seat",
-                    f"'Ditetapkan di {office.seat}': a KPU Kota sits in its city", city)
+                    _("'Ditetapkan di {seat}': a KPU Kota sits in its city").format(seat=office.seat), city)
 
 
 # ---------------------------------------------------------------- dates
@@ -336,13 +336,14 @@ def _date_rules(decree: Decree, ds: DataSet, out: _Out) -> None:
     td = oy.team_decree if oy else None
     if td is not None and isinstance(td.date, dt.date) and td.date > decree.date:
         out.add(td.src_of("date"), "error", "date-order",
-                f"the team decree ({td.date.isoformat()}) is dated after this decree ({decree.date.isoformat()}), "
-                "which cites it", f"on or before {decree.date.isoformat()}")
+                _("the team decree ({team}) is dated after this decree ({date}), which cites it").format(
+                    team=td.date.isoformat(), date=decree.date.isoformat()),
+                _("on or before {date}").format(date=decree.date.isoformat()))
     for rid in _cited_ids(decree):
         reg = ds.regulations.get(rid)
         if reg is not None and reg.date and reg.date > decree.date:
             out.add(reg.src_of("date"), "error", "date-order",
-                    f"'{rid}' ({reg.date.isoformat()}) is dated after the decree that cites it")
+                    _("'{rid}' ({date}) is dated after the decree that cites it").format(rid=rid, date=reg.date.isoformat()))
 
 
 # ---------------------------------------------------------------- the catalogue of legal bases
@@ -367,7 +368,8 @@ def _catalogue_rules(year: int, ds: DataSet, out: _Out) -> None:
             for other in sorted(listed - {rid}):
                 if other in regs and rid in regs[other].amended_by:
                     out.add(src, "warning", "mengingat-duplicate",
-                            f"'{rid}' is cited in the amendment clause of '{other}' already", "remove it here")
+                            _("'{rid}' is cited in the amendment clause of '{other}' already").format(rid=rid, other=other),
+                            _("remove it here"))
     for rid in (*cited, *sorted(amendments - set(cited))):
         reg = regs[rid]
         if reg.per_office:
@@ -380,27 +382,28 @@ def _catalogue_rules(year: int, ds: DataSet, out: _Out) -> None:
                        if not ok]
             if missing:
                 out.add(gsrc, "error", "mengingat-gazette",
-                        f"'{rid}': a citation of {name} carries {' and '.join(missing)}",
+                        _("'{rid}': a citation of {name} carries {gazettes}").format(rid=rid, name=name, gazettes=_(" and ").join(missing)),
                         "gazette: {ln: {year: …, number: …}, tln: …}")
         if reg.kind in citations.NEEDS_BN and not (g and g.bn):
-            out.add(gsrc, "error", "mengingat-gazette", f"'{rid}': a citation of {name} carries its BN (Berita Negara)",
+            out.add(gsrc, "error", "mengingat-gazette", _("'{rid}': a citation of {name} carries its BN (Berita Negara)").format(rid=rid, name=name),
                     "gazette: {bn: {year: …, number: …}}")
         for gz, label in ((g.ln if g else None, "LN"), (g.bn if g else None, "BN")):
             if gz is None or reg.year is None:
                 continue
             if gz.year < reg.year:
                 out.add(gz.src_of("year"), "error", "mengingat-gazette-year",
-                        f"'{rid}' of {reg.year} cannot be in the {label} of {gz.year}", str(reg.year))
+                        _("'{rid}' of {year} cannot be in the {gazette} of {gazette_year}").format(rid=rid, year=reg.year, gazette=label, gazette_year=gz.year), str(reg.year))
             elif gz.year > reg.year + 1 or (gz.year > reg.year and not (reg.date and reg.date.month == 12)):
                 out.add(gz.src_of("year"), "warning", "mengingat-gazette-year",
-                        f"'{rid}' of {reg.year} is in the {label} of {gz.year}: check the year", str(reg.year))
+                        _("'{rid}' of {year} is in the {gazette} of {gazette_year}: check the year").format(
+                            rid=rid, year=reg.year, gazette=label, gazette_year=gz.year), str(reg.year))
         if reg.date and reg.year and reg.date.year != reg.year:
             out.add(reg.src_of("date"), "error", "mengingat-date",
-                    f"'{rid}' is of {reg.year} but dated {reg.date.isoformat()}", str(reg.year))
+                    _("'{rid}' is of {year} but dated {date}").format(rid=rid, year=reg.year, date=reg.date.isoformat()), str(reg.year))
         m = re.search(r"-(\d{4})$", rid)
         if m and reg.year and int(m.group(1)) != reg.year:
             out.add(reg.src_of("year"), "warning", "mengingat-id",
-                    f"the id '{rid}' says {m.group(1)} but the year is {reg.year}", m.group(1))
+                    _("the id '{rid}' says {found} but the year is {year}").format(rid=rid, found=m.group(1), year=reg.year), m.group(1))
         previous = reg
         for aid in reg.amended_by:
             a = regs.get(aid)
@@ -408,13 +411,17 @@ def _catalogue_rules(year: int, ds: DataSet, out: _Out) -> None:
                 continue
             if _reg_key(a) < _reg_key(reg):
                 out.add(a.src_of("year"), "error", "mengingat-amendment",
-                        f"'{aid}' ({a.year}) amends '{rid}' ({reg.year}) but is older", f"a year ≥ {reg.year}")
+                        _("'{aid}' ({amend_year}) amends '{rid}' ({year}) but is older").format(
+                            aid=aid, amend_year=a.year, rid=rid, year=reg.year),
+                        _("a year ≥ {year}").format(year=reg.year))
             elif _reg_key(a) < _reg_key(previous):
                 out.add(reg.src_of("amended_by"), "error", "mengingat-amendment",
-                        f"amended_by of '{rid}' is not oldest first ('{aid}' after '{previous.title[:30]}…')")
+                        _("amended_by of '{rid}' is not oldest first ('{aid}' after '{previous}…')").format(
+                            rid=rid, aid=aid, previous=previous.title[:30]))
             if citations.RANK[a.kind] > citations.RANK[reg.kind]:
                 out.add(reg.src_of("amended_by"), "error", "mengingat-amendment",
-                        f"'{aid}' ({a.kind}) cannot amend '{rid}' ({reg.kind}): lower in the hierarchy")
+                        _("'{aid}' ({amend_kind}) cannot amend '{rid}' ({kind}): lower in the hierarchy").format(
+                            aid=aid, amend_kind=a.kind, rid=rid, kind=reg.kind))
             previous = a
 
 
@@ -432,23 +439,23 @@ def _consistency_rules(decree: Decree, us: list[Unit], out: _Out) -> None:
         if name in AREAS_90_2021:
             continue
         if name in AREA_OUTDATED:
-            out.add(a.name_src, "warning", "area-name", f"'{a.name}' is an outdated name of the area",
+            out.add(a.name_src, "warning", "area-name", _("'{name}' is an outdated name of the area").format(name=a.name),
                     AREA_OUTDATED[name])
         else:
             close = closest(name, AREAS_90_2021, cutoff=0.5)
             out.add(a.name_src, "warning", "area-name",
-                    f"'{a.name}' is not one of the six areas of PermenPANRB 90/2021", close)
+                    _("'{name}' is not one of the six areas of PermenPANRB 90/2021").format(name=a.name), close)
     official = [n for n in names if n in AREAS_90_2021]
     in_order = sorted(official, key=AREAS_90_2021.index)
     if official != in_order:
         first = next(a for a, n in zip(pengungkit, names) if n in AREAS_90_2021 and
                      official.index(n) != in_order.index(n))
-        out.add(first.src, "warning", "area-order", "the areas are not in the order of PermenPANRB 90/2021",
+        out.add(first.src, "warning", "area-order", _("the areas are not in the order of PermenPANRB 90/2021"),
                 ", ".join(AREAS_90_2021))
     missing = [n for n in AREAS_90_2021 if n not in names]
     if missing and pengungkit:
         out.add(pengungkit[-1].src, "warning", "area-name",
-                "areas of PermenPANRB 90/2021 missing: " + ", ".join(missing))
+                _("areas of PermenPANRB 90/2021 missing: ") + ", ".join(missing))
 
     # the target table: groups in the order of the areas, cumulative rows never go down
     order = [a.id for a in decree.areas]
@@ -457,7 +464,8 @@ def _consistency_rules(decree: Decree, us: list[Unit], out: _Out) -> None:
         idx = order.index(g.area_id)
         if idx < last_idx:
             out.add(g.area_src or g.src, "error", "target-order",
-                    f"target group '{g.area_id}' ({g.label}) comes after a later area", "order the groups as the areas")
+                    _("target group '{id}' ({label}) comes after a later area").format(id=g.area_id, label=g.label),
+                    _("order the groups as the areas"))
         last_idx = max(last_idx, idx)
         for r in g.rows:
             prev = None
@@ -466,14 +474,15 @@ def _consistency_rules(decree: Decree, us: list[Unit], out: _Out) -> None:
                     continue
                 if r.cumulative and prev is not None and v < prev[1]:
                     out.add(r.month_srcs[k] if r.month_srcs else r.src, "error", "target-cumulative",
-                            f"'{r.label}' is cumulative but goes down from {prev[1]}% ({prev[0]}) to {v}% ({mon})",
+                            _("'{row}' is cumulative but goes down from {before}% ({month_before}) to {value}% ({month})").format(
+                                row=r.label, before=prev[1], month_before=prev[0], value=v, month=mon),
                             f"≥ {prev[1]}")
                 prev = (mon, v)
     targeted = {g.area_id for g in decree.targets}
     for a in decree.areas:
         if a.id not in targeted:
             out.add(decree.srcs.get("targets_title"), "warning", "target-missing",
-                    f"area '{a.name}' has no row in the target table")
+                    _("area '{name}' has no row in the target table").format(name=a.name))
 
     _area_intros(decree, out)
     _duplicates(us, out)
@@ -493,8 +502,13 @@ def _area_intros(decree: Decree, out: _Out) -> None:
             if found:
                 off, named, other = found
                 out.add(_at(b.src, b.text, off), "error", "area-intro",
-                        f"the intro of '{area.name}' speaks of '{named}' (area '{other}'): copied?",
+                        _("the intro of '{area}' speaks of '{named}' (area '{other}'): copied?").format(
+                            area=area.name, named=named, other=other),
                         area.name.lower())
+
+
+# What a title-year finding names (translated when shown).
+_TITLE_PLACES = (N_("title"), N_("target table title"), N_("cover"))
 
 
 def _duplicates(us: list[Unit], out: _Out) -> None:
@@ -508,8 +522,8 @@ def _duplicates(us: list[Unit], out: _Out) -> None:
             continue
         if key in seen:
             first = seen[key]
-            out.add(_at(u.src, u.text, 0), "error", "duplicate", f"the same text as {first.path} ({first.src})",
-                    "remove one")
+            out.add(_at(u.src, u.text, 0), "error", "duplicate", _("the same text as {path} ({src})").format(path=first.path, src=first.src),
+                    _("remove one"))
             flagged.add(u.path)
         else:
             seen[key] = u
@@ -520,6 +534,6 @@ def _duplicates(us: list[Unit], out: _Out) -> None:
         key = tr.normalise(re.sub(r"\([^)]*\)", "", to_plain(u.text)))
         if key in terms and u.path[:-len("/term")] not in flagged:
             out.add(_at(u.src, u.text, 0), "error", "duplicate",
-                    f"'{to_plain(u.text)}' is defined twice (also {terms[key].src})", "remove one")
+                    _("'{term}' is defined twice (also {src})").format(term=to_plain(u.text), src=terms[key].src), _("remove one"))
         else:
             terms[key] = u

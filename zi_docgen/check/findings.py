@@ -13,6 +13,8 @@ SEVERITY_LABELS = {"error": N_("error"), "warning": N_("warning"), "note": N_("n
 
 # Every rule id the checker reports, with what it guards (the web editor and the docs list them).
 RULES: dict[str, str] = {
+    # the data itself: YAML, schema, unknown ids, dates, ranges, patches (found while loading)
+    "data": "a mistake in the data files: every one is reported, at its file:line:col",
     # words: decree texts and raw text
     "spelling": "a word no dictionary knows (Hunspell id_ID, the project lexicon, the registry's names)",
     "confusion": "a known confusion or a non-standard (non-KBBI) form",

@@ -14,7 +14,7 @@ import weakref
 from dataclasses import dataclass
 from typing import Any
 
-from ..i18n import _
+from ..i18n import N_, _
 from ..resolve.dates import day_name, month_names
 from .tables import (AREA_OUTDATED, AREAS_90_2021, COLUMN_LABELS, CONFUSIONS, FIXED_TERMS, RAHMAT, TERM_FORMS,
                      Confusion)
@@ -109,15 +109,15 @@ def undang_undang(text: str) -> list[Hit]:
         if s in ("Undang-Undang", "UNDANG-UNDANG", "undang-undang"):
             continue
         if "\n" in s:
-            msg = "'Undang-Undang' is broken across lines"
+            msg = _("'Undang-Undang' is broken across lines")
         elif re.search(r"-\s", s):
-            msg = f"'{s}': no space after the hyphen"
+            msg = _("'{text}': no space after the hyphen").format(text=s)
         else:
-            msg = f"'{s}' is written 'Undang-Undang'"
+            msg = _("'{text}' is written 'Undang-Undang'").format(text=s)
         out.append(Hit(m.start(), m.end(), "error", "undang-undang", msg, "Undang-Undang"))
     for m in _UU_ABBR.finditer(text):
         out.append(Hit(m.start(), m.start() + 2, "warning", "undang-undang",
-                       "'UU' in running text: cite the law in full", "Undang-Undang"))
+                       _("'UU' in running text: cite the law in full"), "Undang-Undang"))
     return out
 
 
@@ -139,7 +139,7 @@ def fixed_terms(text: str) -> list[Hit]:
             if s == term or s.isupper():
                 continue
             out.append(Hit(m.start(), m.end(), "error", "term-case",
-                           f"'{s}' is a fixed term, capitalised '{term}'", term))
+                           _("'{text}' is a fixed term, capitalised '{term}'").format(text=s, term=term), term))
     for pat, right, why in _TERM_FORMS:
         for m in pat.finditer(text):
             s = " ".join(m.group().split())
@@ -163,7 +163,8 @@ def spacing(text: str) -> list[Hit]:
         if m.group(2) == "." and text[m.end(2):m.end(2) + 1] == ".":
             continue
         out.append(Hit(m.start(), m.end(), "error", "spacing",
-                       f"space before '{m.group(2)}'", f"'{m.group(2)}' right after the word"))
+                       _("space before '{mark}'").format(mark=m.group(2)),
+                       _("'{mark}' right after the word").format(mark=m.group(2))))
     return out
 
 
@@ -189,7 +190,7 @@ def dates(text: str) -> list[Hit]:
         date = parse_date(m["d"], m["m"], m["y"])
         ds = m.start("d")
         if date is None:
-            out.append(Hit(ds, m.end(), "error", "date", f"'{text[ds:m.end()]}' is not a date"))
+            out.append(Hit(ds, m.end(), "error", "date", _("'{text}' is not a date").format(text=text[ds:m.end()])))
             continue
         if m["day"]:
             day = m["day"].replace("'", "")
@@ -197,7 +198,9 @@ def dates(text: str) -> list[Hit]:
             right = day_name(date)
             if day.lower() != right.lower():
                 out.append(Hit(m.start("day"), m.end("day"), "error", "day-name",
-                               f"{date.day} {MONTHS[date.month - 1]} {date.year} is a {right}, not a {m['day']}",
+                               _("{date} is a {right}, not a {written}").format(
+                                   date=f"{date.day} {MONTHS[date.month - 1]} {date.year}", right=right,
+                                   written=m["day"]),
                                match_case(right, m["day"])))
     return out
 
@@ -225,7 +228,8 @@ def area_names(text: str) -> list[Hit]:
         for m in pat.finditer(text):
             s = " ".join(m.group().split())
             out.append(Hit(m.start(), m.end(), "warning", "area-name",
-                           f"'{s}' is not the name of the area in PermenPANRB 90/2021", match_case(new, s)
+                           _("'{text}' is not the name of the area in PermenPANRB 90/2021").format(text=s),
+                           match_case(new, s)
                            if s.isupper() else new))
     return out
 
@@ -237,8 +241,8 @@ _RAHMAT = re.compile(_words_re(RAHMAT), re.I)
 
 def rahmat(text: str) -> list[Hit]:
     return [Hit(m.start(), m.end(), "error", "rahmat",
-                "a Keputusan of an official has no 'DENGAN RAHMAT TUHAN YANG MAHA ESA' (Lampiran II UU 12/2011)",
-                "remove it") for m in _RAHMAT.finditer(text)]
+                _("a Keputusan of an official has no 'DENGAN RAHMAT TUHAN YANG MAHA ESA' (Lampiran II UU 12/2011)"),
+                _("remove it")) for m in _RAHMAT.finditer(text)]
 
 
 WORD_RULES = (confusions, undang_undang, fixed_terms, spacing, dates, area_names, rahmat)
@@ -333,12 +337,13 @@ def menimbang_item(text: str) -> list[Hit]:
     if not re.match(r"bahwa\b", stripped):
         first = stripped.split(" ", 1)[0] if stripped else ""
         out.append(Hit(lead, lead + len(first), "error", "menimbang-bahwa",
-                       f"a Menimbang starts with 'bahwa', not '{first}'", "bahwa …"))
+                       _("a Menimbang starts with 'bahwa', not '{first}'").format(first=first), "bahwa …"))
     if not stripped.endswith(";"):
         end = lead + len(stripped)
         last = stripped[-1:] or ""
         out.append(Hit(max(end - 1, 0), end, "error", "menimbang-end",
-                       "a Menimbang ends with ';'" + (f", not '{last}'" if last and not last.isalnum() else ""), ";"))
+                       (_("a Menimbang ends with ';', not '{last}'").format(last=last) if last and not last.isalnum()
+                        else _("a Menimbang ends with ';'")), ";"))
     return out
 
 
@@ -352,15 +357,21 @@ def menimbang_refs(text: str, n_before: int) -> list[Hit]:
     m = re.search(r"sebagaimana\s+dimaksud\s+dalam\s+((?:huruf\s+[a-z](?:\s*,\s*|\s+dan\s+|,\s*dan\s+)?)+)", text)
     if m is None:
         return [Hit(0, min(len(text), 5), "error", "menimbang-refs",
-                    "the last Menimbang does not refer to the ones before it", f"… sebagaimana dimaksud dalam {expected}, …")]
+                    _("the last Menimbang does not refer to the ones before it"),
+                    f"… sebagaimana dimaksud dalam {expected}, …")]
     cited = " ".join(m.group(1).split()).rstrip(", ")
     if cited != expected:
         return [Hit(m.start(1), m.start(1) + len(m.group(1).rstrip(", ")), "error", "menimbang-refs",
-                    f"cites '{cited}' but there are {n_before} Menimbang before it", expected)]
+                    _("cites '{cited}' but there are {n} Menimbang before it").format(cited=cited, n=n_before),
+                    expected)]
     return []
 
 
 _END_OK = re.compile(r"(?:[.;:,!?)]|;\s+(?:dan|atau)|\.\*)\s*$")
+
+
+# What end_punctuation names (callers pass one of these; translated when shown).
+_END_WHAT = (N_("this item"), N_("this paragraph"))
 
 
 def end_punctuation(text: str, what: str) -> list[Hit]:
@@ -369,7 +380,8 @@ def end_punctuation(text: str, what: str) -> list[Hit]:
     if not stripped or _END_OK.search(stripped):
         return []
     return [Hit(len(stripped) - 1, len(stripped), "warning", "end-punct",
-                f"{what} ends without punctuation: '…{stripped[-20:]}'", "end it with '.' (or ';' in a running list)")]
+                _("{what} ends without punctuation: '…{tail}'").format(what=_(what), tail=stripped[-20:]),
+                _("end it with '.' (or ';' in a running list)"))]
 
 
 _INTRO = re.compile(r"(?:Rencana\s+aksi|Kegiatan)\s+dalam\s+(?:komponen\s+)?(.+?)\s+(?:ini\s+)?adalah\s*:?\s*$",

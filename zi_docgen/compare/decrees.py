@@ -17,6 +17,7 @@ import difflib
 from dataclasses import dataclass
 
 from ..errors import Src
+from ..i18n import _
 from ..resolve.decree import plain
 from .align import WordOp, coalesce, is_year_only, word_diff
 from .report import LEGAL_BASES, SECTIONS, Change
@@ -120,7 +121,7 @@ def _moved(old: dict[str, _Entry], new: dict[str, _Entry]) -> set[str]:
 
 def _moved_from(o: _Entry, n: _Entry) -> str:
     if (o.section, o.group_title) != (n.section, n.group_title):
-        return f"from {o.group_title or SECTIONS[o.section]}"
+        return _("from {place}").format(place=o.group_title or _(SECTIONS[o.section]))
     return "from another list" if o.parent != n.parent else "within its list"
 
 

@@ -10,6 +10,7 @@ from typing import Iterable
 from rich.console import Console
 from rich.text import Text
 
+from ..i18n import N_, _, get_language
 from .align import WordOp
 from .report import GROUPS, SECTIONS, Change, Report
 
@@ -41,6 +42,10 @@ def _word_text(words: Iterable[WordOp], plain: bool, trim: bool = True) -> Text:
     return t
 
 
+# Kinds of change as shown (the JSON keeps the English ids).
+KINDS = {"added": N_("added"), "removed": N_("removed"), "changed": N_("changed"), "amended": N_("amended"),
+         "moved": N_("moved"), "relabelled": N_("relabelled"), "cell": N_("cell")}
+
 _MONTH_NAMES = dict(jan="Jan", feb="Feb", mar="Mar", apr="Apr", mei="Mei", jun="Jun", jul="Jul", agt="Agt",
                     sep="Sep", okt="Okt", nov="Nov", des="Des")
 
@@ -55,7 +60,7 @@ def _cells_text(cells: tuple[str, ...]) -> str:
     from ..load.model import MONTHS
 
     filled = [f"{_MONTH_NAMES[m]} {v}" for m, v in zip(MONTHS, cells) if v]
-    return ", ".join(filled) if filled else "no values"
+    return ", ".join(filled) if filled else _("no values")
 
 
 def _where(c: Change) -> str:
@@ -63,17 +68,18 @@ def _where(c: Change) -> str:
 
 
 def _change_line(c: Change, plain: bool) -> Text:
-    marks = {"added": ("+ added", "green"), "removed": ("- removed", "red"), "changed": ("~ changed", "yellow"),
-             "amended": ("~ amended", "yellow"), "moved": ("> moved", "cyan"), "relabelled": ("# relabelled", "dim"),
-             "cell": ("~ cell", "yellow")}
-    head, style = marks[c.kind]
+    marks = {"added": ("+", "green"), "removed": ("-", "red"), "changed": ("~", "yellow"),
+             "amended": ("~", "yellow"), "moved": (">", "cyan"), "relabelled": ("#", "dim"), "cell": ("~", "yellow")}
+    sign, style = marks[c.kind]
+    head = f"{sign} {_(KINDS[c.kind])}"
     t = Text("  ")
-    t.append(f"{head:<12}", style=style)
+    width = 3 + max(len(_(k)) for k in KINDS.values())
+    t.append(head.ljust(width), style=style)
     if c.kind == "cell":
         t.append(f"{c.row} ({c.id}) × {_MONTH_NAMES.get(c.month, c.month)}: ")
-        t.append(c.old_text or "blank", style="red")
+        t.append(c.old_text or _("blank"), style="red")
         t.append(" → ")
-        t.append(c.new_text or "blank", style="green")
+        t.append(c.new_text or _("blank"), style="green")
         return t
     t.append(_where(c) + ": ")
     if c.kind == "added":
@@ -87,12 +93,12 @@ def _change_line(c: Change, plain: bool) -> Text:
     if c.cells and c.kind in ("added", "removed"):
         t.append(f" [{_cells_text(c.cells)}]")
     if c.kind == "moved" and c.moved_from:
-        t.append(f"  (moved {c.moved_from})", style="dim")
+        t.append("  (" + _("moved {origin}").format(origin=c.moved_from) + ")", style="dim")
     return t
 
 
 def _heading(c: Change) -> str:
-    title = SECTIONS[c.section]
+    title = _(SECTIONS[c.section])
     return f"{title}: {c.group_title}" if c.group_title and c.section in ("area", "targets") else title
 
 
@@ -105,15 +111,16 @@ def print_text(report: Report, console: Console) -> None:
     console.print(Text(head, style="bold"))
     counts = report.counts()
     if report.identical:
-        console.print(Text("No differences."))
+        console.print(Text(_("No differences.")))
     else:
         yr = f" ({report.old} → {report.new})" if report.mode == "years" else ""
-        console.print(Text(f"Summary: {counts['content']} change(s) of content, {counts['year']} changed only by "
-                           f"the year{yr}, {counts['renumbered']} renumbered only."))
+        console.print(Text(_("Summary: {content} change(s) of content, {year} changed only by the year{years}, "
+                             "{renumbered} renumbered only.").format(content=counts["content"], year=counts["year"],
+                                                                     years=yr, renumbered=counts["renumbered"])))
     content = [c for c in report.changes if c.category == "content"]
     if content:
         console.print()
-        console.print(Text(GROUPS["content"], style="bold underline"))
+        console.print(Text(_(GROUPS["content"]), style="bold underline"))
         last = None
         for c in content:
             h = _heading(c)
@@ -126,7 +133,7 @@ def print_text(report: Report, console: Console) -> None:
         if not items:
             continue
         console.print()
-        console.print(Text(f"{GROUPS[cat]}: {len(items)}", style="bold underline"))
+        console.print(Text(f"{_(GROUPS[cat])}: {len(items)}", style="bold underline"))
         by_heading: dict[str, list[str]] = {}
         for c in items:
             by_heading.setdefault(_heading(c), []).append(_where(c))
@@ -136,7 +143,7 @@ def print_text(report: Report, console: Console) -> None:
             line.append(", ".join(where))
             console.print(line, soft_wrap=True)
     for r in report.redlines:
-        console.print(Text(f"redline: wrote {r['file']} ({r['revisions']} tracked change(s))"))
+        console.print(Text(_("redline: wrote {file} ({n} tracked change(s))").format(file=r["file"], n=r["revisions"])))
 
 
 _CSS = """
@@ -158,7 +165,7 @@ def _e(s: str) -> str:
 
 def _html_sides(c: Change) -> tuple[str, str]:
     if c.kind == "cell":
-        return _e(c.old_text or "blank"), _e(c.new_text or "blank")
+        return _e(c.old_text or _("blank")), _e(c.new_text or _("blank"))
     if c.kind == "added":
         return "", f"<ins>{_e(c.new_text)}</ins>"
     if c.kind == "removed":
@@ -179,17 +186,18 @@ def _html_rows(changes: list[Change]) -> list[str]:
             if last is not None:
                 out.append("</table>")
             out.append(f"<h3>{_e(h)}</h3>")
-            out.append('<table><tr><th class="k">change</th><th class="w">where</th><th>old</th><th>new</th></tr>')
+            head = [_e(t) for t in (_("change"), _("where"), _("old"), _("new"))]
+            out.append('<table><tr><th class="k">{}</th><th class="w">{}</th><th>{}</th><th>{}</th></tr>'.format(*head))
             last = h
         old, new = _html_sides(c)
         where = f"{c.row} × {_MONTH_NAMES.get(c.month, c.month)}" if c.kind == "cell" else _where(c)
         if c.moved_from:
-            where += f" (moved {c.moved_from})"
+            where += " (" + _("moved {origin}").format(origin=c.moved_from) + ")"
         if c.cells and c.kind in ("added", "removed"):
             cells = f'<div class="src">{_e(_cells_text(c.cells))}</div>'
             old, new = (old + cells, new) if c.kind == "removed" else (old, new + cells)
         src = " → ".join(dict.fromkeys(s for s in (c.old_src, c.new_src) if s))
-        out.append(f'<tr class="{_e(c.kind)}"><td class="k">{_e(c.kind)}</td><td class="w">{_e(where)}'
+        out.append(f'<tr class="{_e(c.kind)}"><td class="k">{_e(_(KINDS[c.kind]))}</td><td class="w">{_e(where)}'
                    f'{f"<div class=src>{_e(src)}</div>" if src else ""}</td><td>{old}</td><td>{new}</td></tr>')
     if last is not None:
         out.append("</table>")
@@ -201,25 +209,27 @@ def to_html(report: Report) -> str:
     if report.office:
         title += f", {report.office_name} ({report.office})"
     counts = report.counts()
-    parts = ["<!DOCTYPE html>", '<html lang="id"><head><meta charset="utf-8">',
+    parts = ["<!DOCTYPE html>", f'<html lang="{get_language()}"><head><meta charset="utf-8">',
              f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>", f"<h1>{_e(title)}</h1>"]
     if report.identical:
-        parts.append("<p>No differences.</p>")
+        parts.append("<p>" + _e(_("No differences.")) + "</p>")
     else:
-        parts.append(f"<p>{counts['content']} change(s) of content, {counts['year']} changed only by the year, "
-                     f"{counts['renumbered']} renumbered only.</p>")
+        parts.append("<p>" + _e(_("{content} change(s) of content, {year} changed only by the year, {renumbered} "
+                                  "renumbered only.").format(content=counts["content"], year=counts["year"],
+                                                             renumbered=counts["renumbered"])) + "</p>")
     for r in report.redlines:
-        parts.append(f"<p>Redline written: {_e(r['file'])} ({r['revisions']} tracked change(s)).</p>")
+        parts.append("<p>" + _e(_("Redline written: {file} ({n} tracked change(s)).").format(
+            file=r["file"], n=r["revisions"])) + "</p>")
     for cat in GROUPS:
         items = [c for c in report.changes if c.category == cat]
         if not items:
             continue
         if cat == "content":
-            parts.append(f"<h2>{_e(GROUPS[cat])}</h2>")
+            parts.append(f"<h2>{_e(_(GROUPS[cat]))}</h2>")
             parts += _html_rows(items)
         else:
             # Collapsed: real changes of the document, but not what a reviewer looks for first.
-            parts.append(f"<details><summary>{_e(GROUPS[cat])}: {len(items)}</summary>")
+            parts.append(f"<details><summary>{_e(_(GROUPS[cat]))}: {len(items)}</summary>")
             parts += _html_rows(items)
             parts.append("</details>")
     parts.append("</body></html>")

@@ -11,25 +11,26 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..i18n import N_
 from .align import WordOp
 
-# Report sections, in the order a reader meets them in the decree.
+# Report sections, in the order a reader meets them in the decree (shown through _()).
 SECTIONS: dict[str, str] = {
-    "keputusan": "Keputusan: title, number, date, signatures",
-    "menimbang": "Menimbang (considerations)",
-    "mengingat": "Mengingat (legal bases of the Keputusan)",
-    "diktum": "Diktum",
-    "dasar_hukum": "Dasar Hukum (legal bases in the Lampiran)",
-    "area": "Rencana Aksi per area (Bab III)",
-    "targets": "Target table",
-    "lampiran": "Lampiran, other text",
-    "document": "Document",
+    "keputusan": N_("Keputusan: title, number, date, signatures"),
+    "menimbang": N_("Menimbang (considerations)"),
+    "mengingat": N_("Mengingat (legal bases of the Keputusan)"),
+    "diktum": N_("Diktum"),
+    "dasar_hukum": N_("Dasar Hukum (legal bases in the Lampiran)"),
+    "area": N_("Rencana Aksi per area (Bab III)"),
+    "targets": N_("Target table"),
+    "lampiran": N_("Lampiran, other text"),
+    "document": N_("Document"),
 }
 LEGAL_BASES = ("mengingat", "dasar_hukum")
 GROUPS = {
-    "content": "Changes of content",
-    "year": "Changed only by the year",
-    "renumbered": "Renumbered only (an item before them was added, removed or moved)",
+    "content": N_("Changes of content"),
+    "year": N_("Changed only by the year"),
+    "renumbered": N_("Renumbered only (an item before them was added, removed or moved)"),
 }
 
 @dataclass(frozen=True)

@@ -291,7 +291,7 @@ class CommonDoc(Node):
 # ---------------------------------------------------------------- year and office-year
 
 MONTHS = ("jan", "feb", "mar", "apr", "mei", "jun", "jul", "agt", "sep", "okt", "nov", "des")
-Percent = Annotated[int, Field(ge=0, le=100)]
+Percent = Annotated[int, Field(ge=0, le=100, strict=True)]  # strict: a boolean is not a number
 
 
 class TargetRow(Node):

@@ -130,9 +130,20 @@ _SUCCESSORS = {
 }
 
 
+# Full child sequences, for elements whose children are all optional flags.
+_SEQUENCES = {
+    w("trPr"): tuple(w(t) for t in ("cnfStyle", "divId", "gridBefore", "gridAfter", "wBefore", "wAfter",
+                                     "cantSplit", "trHeight", "tblHeader", "tblCellSpacing", "jc", "hidden",
+                                     "ins", "del", "trPrChange")),
+}
+
+
 def insert_in_order(parent: etree._Element, child: etree._Element) -> etree._Element:
     """Insert `child` before the first sibling that the schema puts after it."""
-    successors = _SUCCESSORS[(parent.tag, child.tag)]
+    successors = _SUCCESSORS.get((parent.tag, child.tag))
+    if successors is None:
+        sequence = _SEQUENCES[parent.tag]
+        successors = sequence[sequence.index(child.tag) + 1:]
     for sibling in parent:
         if sibling.tag in successors:
             sibling.addprevious(child)

@@ -1,8 +1,9 @@
 """Variables inside data text, e.g. "di Lingkungan {{ office.name }}".
 
 Data text is text. Only a variable reference of the form {{ name.attr }} is
-expanded, evaluated by Jinja's sandbox against a fixed set of variables with
-StrictUndefined; everything else (other braces, {% %}, &, <) stays literal.
+expanded, and only for the documented names (DOCUMENTED), evaluated by Jinja's
+sandbox with StrictUndefined; everything else (other braces, {% %}, &, <) stays
+literal.
 """
 from __future__ import annotations
 
@@ -13,18 +14,18 @@ from typing import Any
 from jinja2 import StrictUndefined, TemplateError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 
-from ..errors import DataError, Src
+from ..errors import DataError, Src, _
 from ..load.yamlsrc import VAR_RE
 
 _ENV = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
 
-#: What data text may refer to; documented in the README.
-KNOWN = {
-    "office": "the office: name, short_name, seat, region, province, level",
-    "year": "the decree's year",
-    "decree": "the decree: title, number",
-    "refs": "cross-references: preceding (e.g. 'huruf a dan huruf b')",
-}
+#: The variables data text may use: exactly those the README lists ("Variables in text").
+#: Anything else, however Jinja would evaluate it (its globals such as lipsum or
+#: range, attributes of these objects that are not listed, the bare objects), is an
+#: error at its file:line, so that nothing of Python's internals reaches a decree.
+DOCUMENTED = ("office.name", "office.short_name", "office.body", "office.region", "office.seat",
+              "office.province", "year", "decree.title", "refs.preceding", "areas.pengungkit")
+_OBJECTS = {name.split(".")[0] for name in DOCUMENTED if "." in name}
 
 
 @functools.lru_cache(maxsize=512)
@@ -32,8 +33,12 @@ def _compiled(expr: str):
     return _ENV.compile_expression(expr, undefined_to_none=False)
 
 
+def _listed() -> str:
+    return ", ".join("{{ %s }}" % name for name in DOCUMENTED)
+
+
 def expand(text: str, variables: dict[str, Any], src: Src | None, on_value=None) -> str:
-    """Expand {{ var }} references; raise DataError naming file:line for an unknown one.
+    """Expand {{ var }} references; raise DataError naming file:line for one that is not documented.
 
     on_value(value) is called for each substituted value, so the caller can notice
     placeholders (unknown officials, numbers) that flow into text.
@@ -43,14 +48,22 @@ def expand(text: str, variables: dict[str, Any], src: Src | None, on_value=None)
 
     def repl(m: re.Match) -> str:
         name = m.group(1)
+        where = src.at(text, m.start()) if src else None
+        if name in _OBJECTS:
+            fields = ", ".join("{{ %s }}" % n for n in DOCUMENTED if n.startswith(name + "."))
+            raise DataError(_("'{{{{ {name} }}}}' is a group of values, not a value").format(name=name), where,
+                            _("write one of {fields}").format(fields=fields))
+        if name not in DOCUMENTED:
+            raise DataError(_("unknown variable '{{{{ {name} }}}}'").format(name=name), where,
+                            _("the variables are {names}").format(names=_listed()))
         try:
             value = _compiled(name)(**variables)
             if isinstance(value, StrictUndefined):
                 raise UndefinedError(name)
             str_value = str(value)
         except (UndefinedError, TemplateError, AttributeError):
-            raise DataError(f"unknown variable '{{{{ {name} }}}}'", src.at(text, m.start()) if src else None,
-                            "known variables: " + "; ".join(f"{k} ({v})" for k, v in KNOWN.items())) from None
+            raise DataError(_("the variable '{{{{ {name} }}}}' has no value here").format(name=name), where,
+                            _("it can be used in the text of a Keputusan or Lampiran only")) from None
         if on_value is not None:
             on_value(value)
         return str_value

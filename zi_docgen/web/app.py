@@ -223,22 +223,17 @@ def create_app(data_dir: Path, templates_dir: Path | None = None, *, multi: bool
         return {k: str(v) for k, v in form.items()}
 
     def office_patch(year: int, office: str) -> dict[str, set[str]]:
-        p = store.path(store.office_file(year, office))
-        out: dict[str, set[str]] = {"replace": set(), "add": set(), "remove": set()}
-        if not p.exists():
-            return out
-        import yaml
-
-        raw = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
-        patch = raw.get("patch") or {}
-        out["replace"] = set((patch.get("replace") or {}).keys())
-        out["add"] = {a.get("id") for a in patch.get("add") or [] if isinstance(a, dict)}
-        out["remove"] = set(patch.get("remove") or [])
-        return out
+        """Ids this office's own patch replaces, adds and removes (to mark them in the preview)."""
+        raw = store.dataset().year(year).office_raw.get(office)
+        patch = raw.get("patch") if isinstance(raw, dict) else None
+        patch = patch if isinstance(patch, dict) else {}
+        return {"replace": set((patch.get("replace") or {}).keys()),
+                "add": {a.get("id") for a in patch.get("add") or [] if isinstance(a, dict)},
+                "remove": set(patch.get("remove") or [])}
 
     def preview_ctx(year: int, office_id: str, part: str) -> dict[str, Any]:
         ds = store.dataset()
-        decree = resolve(ds, year, office_id)
+        decree = store.decree(year, office_id)
         own = office_patch(year, office_id)
         return dict(d=decree, tree=decree.tree, year=year, office=ds.offices[office_id], part=part, own=own,
                     removed=sorted(own["remove"] - own["add"]))
@@ -374,9 +369,8 @@ def create_app(data_dir: Path, templates_dir: Path | None = None, *, multi: bool
                     e.add_item(iid, {"text": f.get("new_text", "").strip()}, where=f.get("where", "after"), scope=scope)
                 elif action == "apply":
                     e.expect_item(iid, f.get("version"))
-                    item = store.effective_item(y, office, iid)
                     wrong, right = f.get("wrong", ""), f.get("right", "")
-                    new = _replace_once(str(item.get("text", "")), wrong, right)
+                    new = _replace_once(store.effective_text(y, office, iid) or "", wrong, right)
                     if new is None:
                         raise EditRefused(f"'{wrong}' is no longer in the text", None, "reload the page")
                     e.set_text(iid, new, scope=scope)
@@ -396,8 +390,8 @@ def create_app(data_dir: Path, templates_dir: Path | None = None, *, multi: bool
         ds, y, off = year_office(request, year, office)
         from ..check import check_decree
 
-        decree = resolve(ds, y, office)
-        every = check_decree(decree, ds)
+        decree = store.decree(y, office)
+        every = check_decree(decree, store.dataset())
         found = [f for f in every if f.severity != "placeholder"]
         placeholders = [f for f in every if f.severity == "placeholder"]
         by_node = _attach_findings(decree, found)

@@ -24,6 +24,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from ..errors import DataError, Src
+from ..i18n import _
 
 _HASHER = PasswordHasher()
 COOKIE = "zi_session"
@@ -68,7 +69,7 @@ class Accounts:
     def add(self, name: str, password: str, office: str) -> None:
         name = name.strip()
         if not name or len(password) < 8:
-            raise DataError("a user needs a name and a password of at least 8 characters", Src.of(self.path))
+            raise DataError(_("a user needs a name and a password of at least 8 characters"), Src.of(self.path))
         raw = self._read()
         raw["users"][name] = {"hash": _HASHER.hash(password), "office": office}
         self._write(raw)

@@ -6,6 +6,7 @@ import webbrowser
 from pathlib import Path
 
 from ..errors import DataError, Src
+from ..i18n import _
 from .auth import Accounts, default_users_file
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -19,13 +20,14 @@ def serve(data: Path, templates: Path | None = None, *, host: str = "127.0.0.1",
 
     users_file = Path(users) if users else default_users_file(Path(data))
     if multi and not Accounts(users_file).list():
-        raise DataError("no accounts yet for --multi", Src.of(users_file),
-                        "add one with 'zi-docgen user add NAME --office OFFICE-ID'")
+        raise DataError(_("no accounts yet for --multi"), Src.of(users_file),
+                        _("add one with 'zi-docgen user add NAME --office OFFICE-ID'"))
     if host not in LOOPBACK and not multi:
-        say(f"warning: listening on {host} without --multi: anyone who can reach it may edit the data")
+        say(_("warning: listening on {host} without --multi: anyone who can reach it may edit the data").format(
+            host=host))
     app = create_app(Path(data), Path(templates) if templates else None, multi=multi, users_file=users_file)
     url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
-    say(f"zi-docgen: {url}  (Ctrl+C to stop)")
+    say(_("zi-docgen: {url}  (Ctrl+C to stop)").format(url=url))
     if open_browser:
         threading.Timer(0.8, lambda: webbrowser.open(url)).start()
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -43,8 +43,12 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 
 from ..errors import DataError, EditRefused, Src, StaleEdit, ZiError
-from ..load.dataset import DataSet, document_raw, load_dataset
-from ..load.model import MONTHS
+from ..i18n import _
+import dataclasses
+
+from ..load.dataset import DataSet, YearData, document_raw, load_dataset, validate
+from ..load.model import MONTHS, OfficeYear, YearFile
+from ..load.yamlsrc import parse_yaml
 from ..resolve.decree import resolve
 
 Scope = Literal["office", "shared"]
@@ -92,6 +96,10 @@ def styled_text(text: str, indent: int, folded: bool | None = None) -> Any:
         pos.append(last_space)
     s.fold_pos = pos
     return s
+
+
+def _str(v: Any) -> str | None:
+    return None if v is None else str(v)
 
 
 def plain(node: Any) -> Any:
@@ -186,7 +194,7 @@ def _put_comment(container: Any, key: Any, tok: Any) -> None:
 
 
 def _all_ids(raw: Any) -> set[str]:
-    return {item["id"] for _, _, item in _walk_items(raw)}
+    return {item["id"] for _seq, _pos, item in _walk_items(raw)}
 
 
 @dataclass
@@ -219,6 +227,7 @@ class DataStore:
         self._git = git
         self._ds: DataSet | None = None
         self._ds_sig: tuple | None = None
+        self._decrees: dict[tuple[int, str], Any] = {}
 
     # ---- reading
 
@@ -236,9 +245,20 @@ class DataStore:
         with self._thread_lock:
             sig = self._signature()
             if self._ds is None or sig != self._ds_sig:
-                self._ds = load_dataset(self.root)
-                self._ds_sig = sig
+                self._install(load_dataset(self.root), sig, {})
             return self._ds
+
+    def _install(self, ds: DataSet, sig: tuple, decrees: dict) -> None:
+        self._ds, self._ds_sig, self._decrees = ds, sig, dict(decrees)
+
+    def decree(self, year: int, office: str) -> Any:
+        """The resolved decree of an office (the one a save just validated, when there is one)."""
+        with self._thread_lock:
+            ds = self.dataset()
+            key = (year, office)
+            if key not in self._decrees:
+                self._decrees[key] = resolve(ds, year, office)
+            return self._decrees[key]
 
     def path(self, rel: str) -> Path:
         return self.root / rel
@@ -252,11 +272,48 @@ class DataStore:
         doc = document_raw(ds, year, office)
         found = find_item(doc, iid)
         if found is None:
-            raise EditRefused(f"no item with id '{iid}'", Src.of(self.root), "reload the page")
+            raise EditRefused(_("no item with id '{id}'").format(id=iid), Src.of(self.root), _("reload the page"))
         return found[2]
 
+    def item_state(self, year: int, office: str, iid: str) -> dict[str, Any]:
+        """Everything that decides how an item reads for an office, without copying the text
+        (the version token is its hash): the shared item, the year's and the office's patch entries."""
+        ds = self.dataset()
+        yd = ds.year(year)
+        ypatch = yd.raw.get("patch") if isinstance(yd.raw, dict) else None
+        ypatch = ypatch if isinstance(ypatch, dict) else {}
+        shared = next((e for e in ypatch.get("add") or [] if isinstance(e, dict) and e.get("id") == iid), None)
+        if shared is None:
+            found = find_item(yd.raw.get("targets") if isinstance(yd.raw, dict) else None, iid) \
+                or find_item(ds.common_raw, iid)
+            shared = found[2] if found else None
+        oraw = yd.office_raw.get(office)
+        opatch = oraw.get("patch") if isinstance(oraw, dict) else None
+        opatch = opatch if isinstance(opatch, dict) else {}
+        return {
+            "shared": shared,
+            "year_replace": (ypatch.get("replace") or {}).get(iid),
+            "year_removed": iid in (ypatch.get("remove") or []),
+            "office_replace": (opatch.get("replace") or {}).get(iid),
+            "office_add": next((e for e in opatch.get("add") or [] if isinstance(e, dict) and e.get("id") == iid),
+                               None),
+            "office_removed": iid in (opatch.get("remove") or []),
+        }
+
+    def effective_text(self, year: int, office: str, iid: str, field: str = "text") -> str | None:
+        """The item's raw text (variables not expanded) as the office reads it; None when removed."""
+        st = self.item_state(year, office, iid)
+        if st["office_add"] is not None:
+            return _str(st["office_add"].get(field))
+        if st["office_removed"] or st["year_removed"]:
+            return None
+        for layer in ("office_replace", "year_replace"):
+            if isinstance(st[layer], dict) and field in st[layer]:
+                return _str(st[layer][field])
+        return _str(st["shared"].get(field)) if isinstance(st["shared"], dict) else None
+
     def item_version(self, year: int, office: str, iid: str) -> str:
-        return token_of(self.effective_item(year, office, iid))
+        return token_of(self.item_state(year, office, iid))
 
     def value_version(self, what: str, year: int | None = None, office: str | None = None) -> str:
         """Version of an office-level value: 'office-year' (number, date, team decree),
@@ -413,7 +470,7 @@ class Edit:
         self.message = message
         self.docs: dict[str, Any] = {}
         self.originals: dict[str, str | None] = {}
-        self.expects: list[tuple[Any, str, str]] = []  # (getter, token, what)
+        self.expects: list[tuple[Any, str, str, Any]] = []  # (getter, token, what, text now)
         self.done: list[str] = []
         self._locked = False
         self.result: SaveResult | None = None
@@ -591,12 +648,13 @@ class Edit:
         """Refuse the save if the item changed since the caller saw version `token`."""
         if token:
             year, office = self._need_year(), self._office_or_any()
-            self.expects.append((lambda: self.store.effective_item(year, office, iid), token, iid))
+            self.expects.append((lambda: self.store.item_state(year, office, iid), token, iid,
+                                 lambda: self.store.effective_text(year, office, iid)))
 
     def expect_value(self, what: str, token: str | None) -> None:
         if token:
             year, office = self.year, self.office
-            self.expects.append((lambda: self.store._value(what, year, office), token, what))
+            self.expects.append((lambda: self.store._value(what, year, office), token, what, None))
 
     # ---- text of items
 
@@ -607,7 +665,7 @@ class Edit:
         if scope == "office":
             self._set_office_field(iid, field, value)
         else:
-            rel, _, _, item = self._shared_location(iid)
+            rel, _seq, _pos, item = self._shared_location(iid)
             old = item.get(field)
             if field not in item and field != "text":
                 raise EditRefused(f"item '{iid}' has no {field}", Src.of(self.store.path(rel)))
@@ -697,7 +755,8 @@ class Edit:
                                        prefix=(self.office.split("-", 1)[-1] if scope == "office" and self.office
                                                else ""))
         if iid in taken:
-            raise EditRefused(f"id '{iid}' is already used", Src.of(self.store.root), "choose another id")
+            raise EditRefused(_("id '{id}' is already used").format(id=iid), Src.of(self.store.root),
+                              _("choose another id"))
         body = CommentedMap()
         body["id"] = iid
         for k, v in fields.items():
@@ -714,7 +773,7 @@ class Edit:
             self.done.append(f"tambah {iid} {'setelah' if where == 'after' else 'sebelum'} {anchor} "
                              f"(hanya {self.office})")
         else:
-            rel, seq, i, _ = self._shared_location(anchor)
+            rel, seq, i, _item = self._shared_location(anchor)
             seq.insert(i + 1 if where == "after" else i, body)
             self.done.append(f"tambah {iid} {'setelah' if where == 'after' else 'sebelum'} {anchor} (semua kantor)")
         return iid
@@ -736,7 +795,7 @@ class Edit:
             self._tidy_patch()
             self.done.append(f"hapus {iid} (hanya {office})")
         else:
-            _, seq, i, _ = self._shared_location(iid)
+            _rel, seq, i, _item = self._shared_location(iid)
             self._del(seq, i)
             self.done.append(f"hapus {iid} (semua kantor)")
 
@@ -751,12 +810,12 @@ class Edit:
         doc = document_raw(ds, year, office_id)
         found = find_item(doc, iid)
         if found is None:
-            raise EditRefused(f"no item with id '{iid}'", Src.of(self.store.root), "reload the page")
-        seq, _, item = found
+            raise EditRefused(_("no item with id '{id}'").format(id=iid), Src.of(self.store.root), _("reload the page"))
+        seq, _pos, item = found
         visible = [x for x in seq if isinstance(x, dict) and (x.get("only") is None or level in x["only"])]
         pos = next(i for i, x in enumerate(visible) if x is item)
         if not 0 <= pos + step < len(visible):
-            raise EditRefused("the item is already at the end of its list", Src.of(self.store.root))
+            raise EditRefused(_("the item is already at the end of its list"), Src.of(self.store.root))
         neighbour = visible[pos + step]["id"]
         where = "before" if step < 0 else "after"
         if scope == "office":
@@ -783,7 +842,7 @@ class Edit:
             self.done.append(f"pindah {iid} {'ke atas' if step < 0 else 'ke bawah'} (hanya {office})")
         else:
             rel, sseq, i, sitem = self._shared_location(iid)
-            _, nseq, j, _ = self._shared_location(neighbour)
+            _rel, nseq, j, _item = self._shared_location(neighbour)
             if nseq is not sseq:
                 raise EditRefused("this item can only move within its own list", Src.of(self.store.path(rel)))
             # Comment lines between items stay where they are (a blank line before the
@@ -802,7 +861,7 @@ class Edit:
         if month not in MONTHS:
             raise EditRefused(f"unknown month '{month}'", Src.of(self.store.root), "use " + ", ".join(MONTHS))
         if value is not None and not (isinstance(value, int) and 0 <= value <= 100):
-            raise EditRefused("a target is a whole percent from 0 to 100", Src.of(self.store.root))
+            raise EditRefused(_("a target is a whole percent from 0 to 100"), Src.of(self.store.root))
         if scope == "office":
             row = self._effective(row_id)
             months = dict(plain(row.get("months") or {}))
@@ -826,7 +885,7 @@ class Edit:
             self._tidy_patch()
             self.done.append(f"ubah target {row_id} {month} (hanya {self.office})")
         else:
-            rel, _, _, row = self._shared_location(row_id)
+            rel, _seq, _pos, row = self._shared_location(row_id)
             if "months" not in row or row["months"] is None:
                 m = CommentedMap()
                 m.fa.set_flow_style()
@@ -935,8 +994,8 @@ class Edit:
         doc = self.doc("regulations.yaml")
         regs = doc["regulations"]
         if rid in regs:
-            raise EditRefused(f"regulation id '{rid}' is already in the catalogue",
-                              Src.of(self.store.path("regulations.yaml")), "choose another id")
+            raise EditRefused(_("regulation id '{id}' is already in the catalogue").format(id=rid),
+                              Src.of(self.store.path("regulations.yaml")), _("choose another id"))
         body = CommentedMap()
         for k, v in fields.items():
             if v in (None, ""):
@@ -964,23 +1023,27 @@ class Edit:
         if own_lock:
             self.__enter__()
         try:
-            for getter, token, what in self.expects:
+            for getter, token, what, text_now in self.expects:
                 try:
                     current = getter()
                 except ZiError:
                     current = None
                 if token_of(current) != token:
-                    shown = current.get("text", "") if isinstance(current, dict) else current
-                    raise StaleEdit(f"'{what}' was changed by someone else since you opened it", None,
-                                    "your text was not saved; compare it with the text now saved and try again",
+                    shown = text_now() if text_now else current
+                    raise StaleEdit(_("'{what}' was changed by someone else since you opened it").format(what=what),
+                                    None, _("your text was not saved; compare it with the text now saved and try "
+                                            "again"),
                                     current="" if shown is None else str(shown))
             changed = self.texts()
             if not changed:
                 self.result = SaveResult([], None, "")
                 return self.result
-            _validate_edit(self.store, changed, self.year, self.office)
+            derived = _validate_edit(self.store, changed, self.year, self.office)
             for rel, text in changed.items():
                 _atomic_write(self.store.path(rel), text)
+            if derived is not None:
+                # What was validated is what is now on disk: keep it, and the decrees it resolved.
+                self.store._install(derived[0], self.store._signature(), derived[1])
             message = self.message or "; ".join(dict.fromkeys(self.done)) or "ubah data"
             commit = self.store._git_commit(list(changed), self.editor, message)
             self.result = SaveResult(sorted(changed), commit, message)
@@ -1007,8 +1070,34 @@ def _atomic_write(path: Path, text: str) -> None:
         raise
 
 
-def _validate_edit(self: DataStore, changed: dict[str, str], year: int | None, office: str | None) -> None:
-    """Load and resolve the data set as it would be after the edit; refuse with the message if invalid."""
+def _validate_edit(self: DataStore, changed: dict[str, str], year: int | None,
+                   office: str | None) -> tuple[DataSet, dict] | None:
+    """Load and resolve the data set as it would be after the edit; refuse with the message if invalid.
+
+    An edit of year files only (an office's own file, the year's decree.yaml) is
+    checked on the loaded data set with just those files parsed again from the new
+    text, under their real names; the result is returned so that the store can keep
+    it. Any other edit is checked by loading a scratch copy of the whole folder.
+    """
+    derivable = {rel for rel in changed
+                 if re.fullmatch(r"\d{4}/(offices/[a-z0-9-]+|decree)\.yaml|common/[^/]+\.yaml", rel)}
+    try:
+        if len(derivable) == len(changed):
+            ds = _derive(self, self.dataset(), changed)
+            decrees = {}
+            shared = any(rel.startswith("common/") for rel in changed)
+            for y in (ds.years if shared else sorted({int(rel[:4]) for rel in changed})):
+                touched = {rel.split("/")[2][:-5] for rel in changed if rel.startswith(f"{y}/offices/")}
+                if office and y == year:
+                    touched.add(office)
+                offices = touched if not (shared or f"{y}/decree.yaml" in changed) \
+                    else _representatives(ds, y) | touched
+                for oid in sorted(offices):
+                    if oid in ds.offices:
+                        decrees[(y, oid)] = resolve(ds, y, oid)
+            return ds, decrees
+    except ZiError as exc:
+        raise EditRefused(exc.message, exc.src, exc.hint or _("nothing was saved")) from None
     with tempfile.TemporaryDirectory(prefix="zi-docgen-check-") as tmp:
         scratch = Path(tmp) / "data"
         shutil.copytree(self.root, scratch, ignore=shutil.ignore_patterns(".git", "*.tmp", "__pycache__"))
@@ -1018,15 +1107,10 @@ def _validate_edit(self: DataStore, changed: dict[str, str], year: int | None, o
             p.write_text(text, encoding="utf-8")
         try:
             ds = load_dataset(scratch)
-            only_office_files = all(re.fullmatch(r"\d{4}/offices/[^/]+\.yaml", rel) for rel in changed)
             for y in ds.years:
-                touched = {rel.split("/")[2][:-5] for rel in changed if rel.startswith(f"{y}/offices/")}
-                if only_office_files:
-                    offices = touched
-                else:
-                    offices = _representatives(ds, y) | touched
-                    if office:
-                        offices.add(office)
+                offices = _representatives(ds, y)
+                if office:
+                    offices.add(office)
                 for oid in sorted(offices):
                     if oid in ds.offices:
                         resolve(ds, y, oid)
@@ -1034,7 +1118,67 @@ def _validate_edit(self: DataStore, changed: dict[str, str], year: int | None, o
             src = exc.src
             if src is not None:
                 src = _unscratch(src, scratch, self.root)
-            raise EditRefused(exc.message, src, exc.hint or "nothing was saved") from None
+            raise EditRefused(exc.message, src, exc.hint or _("nothing was saved")) from None
+    return None
+
+
+def _derive(store: DataStore, ds: DataSet, changed: dict[str, str]) -> DataSet:
+    """The loaded data set with some files replaced by new text (parsed under their real names)."""
+    years = dict(ds._year_cache)
+    commons = dict(ds._common_cache)
+    common_raw = ds.common_raw
+    if any(rel.startswith("common/") for rel in changed):
+        common_raw = _merge_common(store, ds.common_raw, changed)
+        commons = {}
+    for y in sorted({int(rel[:4]) for rel in changed if rel[:4].isdigit()}):
+        if y not in ds.years:
+            raise EditRefused(f"unknown year {y}", Src.of(store.root))
+        old = ds.year(y)
+        raw, file = old.raw, old.file
+        drel = f"{y}/decree.yaml"
+        if drel in changed:
+            shown = Src.of(store.path(drel))
+            raw = parse_yaml(changed[drel], shown.file)
+            file = validate(YearFile, raw, shown)
+            commons.pop(y, None)
+        office_raw, office_files = dict(old.office_raw), dict(old.office_files)
+        for rel, text in changed.items():
+            if rel.startswith(f"{y}/offices/"):
+                stem = rel.split("/")[2][:-5]
+                shown = Src.of(store.path(rel))
+                if stem not in ds.offices:
+                    raise DataError(f"file is named after an unknown office '{stem}'", shown)
+                r = parse_yaml(text, shown.file)
+                office_raw[stem] = r
+                office_files[stem] = validate(OfficeYear, r, shown)
+        years[y] = YearData(y, file, raw, office_raw, office_files, old.path)
+    return dataclasses.replace(ds, common_raw=common_raw, _year_cache=years, _common_cache=commons)
+
+
+def _merge_common(store: DataStore, old: Any, changed: dict[str, str]) -> Any:
+    """common/*.yaml merged as the loader merges them, with the changed files parsed from their new text."""
+    merged = type(old)()
+    merged.src = old.src
+    merged.key_src = {}
+    for f in sorted((store.root / "common").glob("*.yaml")):
+        rel = f"common/{f.name}"
+        shown = Src.of(f)
+        if rel in changed:
+            raw = parse_yaml(changed[rel], shown.file)
+            if raw is None:
+                continue
+            if not isinstance(raw, dict):
+                raise DataError("expected keys at the top of the file", getattr(raw, "src", shown))
+            pairs = [(k, v, raw.key_src[k]) for k, v in raw.items()]
+        else:
+            pairs = [(k, v, old.key_src[k]) for k, v in old.items()
+                     if old.key_src.get(k) is not None and old.key_src[k].file == shown.file]
+        for key, value, src in pairs:
+            if key in merged:
+                raise DataError(f"'{key}' is defined twice in common/ (also at {merged.key_src[key]})", src)
+            merged[key] = value
+            merged.key_src[key] = src
+    return merged
 
 
 def _representatives(ds: DataSet, year: int) -> set[str]:

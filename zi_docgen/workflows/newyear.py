@@ -34,6 +34,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import DataError, Src, display_path, unknown_year
+from ..i18n import _, ngettext
 from ..load.dataset import DataSet, load_dataset
 from ..load.yamlsrc import LocDict, parse_yaml
 from ..resolve.decree import resolve
@@ -143,9 +144,11 @@ def _old_year_literals(path: Path, text: str, old: int) -> list[_Todo]:
         if not m:
             continue
         hash_at = line.find("#")
-        kind = "a comment" if 0 <= hash_at < m.start() and (hash_at == 0 or line[hash_at - 1].isspace()) else "data"
+        in_comment = 0 <= hash_at < m.start() and (hash_at == 0 or line[hash_at - 1].isspace())
+        kind = _("a comment") if in_comment else _("data")
         found.append(_Todo(f"{display_path(path)}:{n}",
-                           f"mentions {old} ({kind}, copied unchanged): {line.strip()[:100]}"))
+                           _("mentions {old} ({kind}, copied unchanged): {text}").format(
+                               old=old, kind=kind, text=line.strip()[:100])))
     return found
 
 
@@ -236,49 +239,58 @@ def checklist(ds: DataSet, data: Path, old: int, new: int, copied: list[tuple[Pa
             pos = keys.get(key)
             return f"{pos.file}:{pos.line}" if pos else display_path(path)
 
-        todos.append(_Todo(line_of("number"), f"number: the Nomor Keputusan {new} of {name}"))
-        todos.append(_Todo(line_of("date"), f"date: the tanggal penetapan (date of signing, in {new}) of {name}"))
-        todos.append(_Todo(line_of("team_decree"),
-                           f"team_decree: number and date of the Keputusan Tim Pembangunan ZI {new} of {name}"))
+        todos.append(_Todo(line_of("number"), _("number: the Nomor Keputusan {new} of {name}").format(
+            new=new, name=name)))
+        todos.append(_Todo(line_of("date"), _("date: the tanggal penetapan (date of signing, in {new}) of {name}").format(
+            new=new, name=name)))
+        todos.append(_Todo(line_of("team_decree"), _(
+            "team_decree: number and date of the Keputusan Tim Pembangunan ZI {new} of {name}").format(
+            new=new, name=name)))
         if re.search(r"^patch:", text, re.M):
-            todos.append(_Todo(line_of("patch"), f"patch: {name}'s own changes were kept from {old}; "
-                                                  f"check they still hold in {new}"))
+            todos.append(_Todo(line_of("patch"), _(
+                "patch: {name}'s own changes were kept from {old}; check they still hold in {new}").format(
+                name=name, old=old, new=new)))
     without = [oid for oid in ds.offices if oid not in with_file]
     if without:
         todos.append(_Todo(display_path(data / str(new) / "offices"),
-                           f"{len(without)} office(s) have no file yet ({', '.join(without)}): their Nomor and "
-                           f"tanggal print as placeholders until you add offices/<id>.yaml with number, date "
-                           f"and team_decree"))
+                           ngettext("{n} satker has no file yet ({ids}): its Nomor and tanggal print as "
+                                    "placeholders until you add offices/<id>.yaml with number, date and team_decree",
+                                    "{n} satker have no file yet ({ids}): their Nomor and tanggal print as "
+                                    "placeholders until you add offices/<id>.yaml with number, date and team_decree",
+                                    len(without)).format(n=len(without), ids=", ".join(without))))
     decree = display_path(data / str(new) / "decree.yaml")
     decree_text = next(t for p, t in copied if p.name == "decree.yaml")
-    todos.append(_Todo(decree, f"mengingat and dasar_hukum: add regulations issued since {old}, remove revoked ones"))
-    todos.append(_Todo(decree, f"targets: the monthly targets (percent) for {new}"))
+    todos.append(_Todo(decree, _("mengingat and dasar_hukum: add regulations issued since {old}, remove revoked "
+                                 "ones").format(old=old)))
+    todos.append(_Todo(decree, _("targets: the monthly targets (percent) for {new}").format(new=new)))
     if re.search(r"^patch:", decree_text, re.M):
-        todos.append(_Todo(decree, f"patch: the changes made for {old} were kept; check they still hold in {new}"))
+        todos.append(_Todo(decree, _("patch: the changes made for {old} were kept; check they still hold in "
+                                     "{new}").format(old=old, new=new)))
     for path, text in copied:
         if path.parent.name == "offices":
             for n, ln in enumerate(text.splitlines(), 1):
                 if ln.strip() == "to_confirm: true":
                     todos.append(_Todo(f"{display_path(path)}:{n}",
-                                       f"to_confirm: is this official still in office in {new}? confirm (remove the "
-                                       f"line) or write the new name and jabatan"))
+                                       _("to_confirm: is this official still in office in {new}? confirm (remove "
+                                         "the line) or write the new name and jabatan").format(new=new)))
     if without:
         todos.append(_Todo(display_path(data / str(new) / "offices"),
-                           f"ketua and salinan: {len(without)} office(s) have no officials for {new} yet; they "
-                           f"print as placeholders until written in offices/<id>.yaml"))
+                           _("ketua and salinan: {n} satker have no officials for {new} yet; they print as "
+                             "placeholders until written in offices/<id>.yaml").format(n=len(without), new=new)))
     review: list[_Todo] = []
     for path, text in copied:
         review.extend(_old_year_literals(path, text, old))
 
-    out = [f"Created {display_path(data / str(new))} from {display_path(data / str(old))}. "
-           f"Fill in before signing:"]
+    out = [_("Created {new} from {old}. Fill in before signing:").format(
+        new=display_path(data / str(new)), old=display_path(data / str(old)))]
     out += [f"  [ ] {t.where}: {t.what}" for t in todos]
     if review:
-        out.append(f"Review (these lines mention {old} and were copied as they are; change them only if they "
-                   f"mean the decree's own year):")
+        out.append(_("Review (these lines mention {old} and were copied as they are; change them only if they mean "
+                     "the decree's own year):").format(old=old))
         out += [f"  [ ] {t.where}: {t.what}" for t in review]
     if skipped:
-        out.append(f"Not copied (they belong to {old}): " + ", ".join(skipped))
-    out.append(f"Then: 'zi-docgen check --year {new}' lists every placeholder left; 'zi-docgen build --year {new}' "
-               f"makes DRAFT documents until all are filled in; 'zi-docgen diff {old} {new}' shows what changed.")
+        out.append(_("Not copied (they belong to {old}): ").format(old=old) + ", ".join(skipped))
+    out.append(_("Then: 'zi-docgen check --year {new}' lists every placeholder left; 'zi-docgen build --year {new}' "
+                 "makes DRAFT documents until all are filled in; 'zi-docgen diff {old} {new}' shows what "
+                 "changed.").format(old=old, new=new))
     return out
