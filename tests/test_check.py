@@ -132,9 +132,9 @@ def _rule_ids_in_code() -> set[str]:
 
     ids = set()
     for path in Path(pkg.__file__).parent.glob("*.py"):
-        for m in re.finditer(r'"(?:error|warning|placeholder)",\s*"([a-z][a-z-]*)"', path.read_text(encoding="utf-8")):
+        for m in re.finditer(r'"(?:error|warning|note|placeholder)",\s*"([a-z][a-z-]*)"', path.read_text(encoding="utf-8")):
             ids.add(m.group(1))
-    return ids - {"warning", "placeholder"} | {"placeholder"}
+    return ids - {"warning", "note", "placeholder"} | {"placeholder"}
 
 
 def test_every_rule_has_a_mutation():
@@ -161,7 +161,10 @@ def test_run_check_exit_0_and_summary():
     console, buf = _console()
     assert run_check(DATA, year=2026, satkers=["prov-kalbar", "kab-sambas"], fmt="text", console=console) == 0
     out = buf.getvalue()
-    assert "0 error(s), 0 warning(s)" in out
+    # the three warnings: Perpres 81/2010 (period ended 2025) in Mengingat, Dasar Hukum and Bab I A
+    assert "0 error(s), 3 warning(s)" in out
+    assert out.count("regulation-status") == 3 and "Peraturan Presiden Nomor 81 Tahun 2010" in out
+    assert "legal base(s) unverified" in out and "Undang-Undang Nomor 7 Tahun 2017" in out  # one line of notes
     assert "Placeholders (not filled in yet" in out
     assert "[Nama Ketua KPU Kabupaten Sambas]" in out  # printed literally, not as rich markup
     assert "in 2 satker, 2026" in out
@@ -226,7 +229,7 @@ def test_json_format(data_copy):
                              "file_missing"}
     survey = next(f for f in items if f["rule"] == "confusion")
     assert survey["file"].endswith("lampiran.yaml") and survey["line"] > 0 and survey["suggestion"] == "survei"
-    assert {f["severity"] for f in items} <= {"error", "warning", "placeholder"}
+    assert {f["severity"] for f in items} <= {"error", "warning", "note", "placeholder"}
     assert any(f["severity"] == "placeholder" and f["office"] == "kab-sambas" for f in items)
 
 
