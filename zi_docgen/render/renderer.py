@@ -44,6 +44,7 @@ from docxtpl import DocxTemplate, InlineImage, RichText
 from jinja2 import (Environment, FileSystemBytecodeCache, FunctionLoader, StrictUndefined, TemplateError,
                     UndefinedError)
 
+from ..i18n import _
 from ..errors import Src, TemplateProblem
 from ..ooxml.package import EntryCache, fixed_datetime, package_bytes
 from ..ooxml.reading import read_docx
@@ -210,14 +211,15 @@ class Renderer:
         if name not in self._loaded:
             path = self.dir / f"{name}.docx"
             if not path.exists():
-                raise TemplateProblem("template not found", Src.of(path),
-                                      "restore it with 'git checkout templates/' or pass --templates DIR")
+                raise TemplateProblem(_("template not found"), Src.of(path),
+                                      _("put keputusan.docx and lampiran.docx back in that folder, remove the "
+                                        "folder to use the templates shipped with zi-docgen, or pass --templates DIR"))
             blob = read_docx(path, error=TemplateProblem)
             try:
                 package = _TemplatePackage(blob)
             except Exception as exc:  # python-docx raises several kinds for a broken package
-                raise TemplateProblem(f"template cannot be opened: {exc}", Src.of(path),
-                                      "save it again from Word as .docx, or restore it from git") from None
+                raise TemplateProblem(_("template cannot be opened: {problem}").format(problem=exc), Src.of(path),
+                                      _("save it again from Word as .docx, or restore it from git")) from None
             loaded = _Loaded(path, package)
             # Compile every part now, not at the first document: a tag error shows
             # before any rendering (build probes the templates before starting its

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
+from ..i18n import _
 from ..errors import BuildRefused, OutputError, PdfError, Src, ZiError
 from ..load.dataset import DataSet, load_dataset
 from ..publish.files import ManifestEntry, atomic_write, ensure_dir, sha256, update_manifest
@@ -171,14 +172,16 @@ def build(data_dir: Path, out_dir: Path, templates_dir: Path, *, year: int | Non
     errors = [(r.office, f) for r in results for f in r.errors]
     if errors and not draft:
         oid, f = errors[0]
-        raise BuildRefused(f"{len(errors)} check error(s), e.g. {f.rule}: {f.message} ({oid})", f.src,
-                           "run 'zi-docgen check' for the list; fix them, or build with --draft")
+        raise BuildRefused(_("{n} check error(s), e.g. {rule}: {message} ({satker})").format(
+            n=len(errors), rule=f.rule, message=f.message, satker=oid), f.src,
+            _("run 'zi-docgen check' for the list; fix them, or build with --draft"))
     if final:
         pending = [(r.office, p) for r in results for p in r.placeholders]
         if pending:
             oid, p = pending[0]
-            raise BuildRefused(f"{len(pending)} placeholder(s) remain, e.g. [{p.text}] for {oid}", p.src,
-                               "fill them in, or build without --final to get DRAFT documents")
+            raise BuildRefused(_("{n} placeholder(s) remain, e.g. [{text}] for {satker}").format(
+                n=len(pending), text=p.text, satker=oid), p.src,
+                _("fill them in, or build without --final to get DRAFT documents"))
 
     result = BuildResult(year, year_dir, offices=offices)
     for r in results:
