@@ -38,7 +38,7 @@ def _mm(pts: float) -> float:
 def test_manifest_lists_the_pdfs(pdfs):
     docs = json.loads((pdfs / "manifest.json").read_text())["documents"]
     names = {"keputusan", "lampiran", "keputusan-salinan", "lampiran-salinan"}
-    assert {d["document"] for d in docs} == names | {f"{n}.pdf" for n in names}
+    assert {d["document"] for d in docs} == names | {f"{n}.pdf" for n in names} | {"jdihn.json"}
 
 
 def test_keputusan_is_f4_with_embedded_fonts(pdfs):

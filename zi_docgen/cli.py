@@ -81,7 +81,23 @@ out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 DATA = typer.Option(Path("data"), "--data", help=_("Data folder."))
-YEAR = typer.Option(None, "--year", help=_("Year to use (default: the latest year in the data folder)."))
+def _parse_year(value: str) -> int:
+    # Only digits: "2026.0" or "2e3" is not a year (the int conversion would take some of them).
+    text = str(value).strip()
+    if not text.isdigit() or not text.isascii():
+        raise typer.BadParameter(_("{value!r} is not a year; write it like 2026").format(value=value))
+    return int(text)
+
+
+def _parse_folder(value: str) -> Path:
+    # An empty --out would silently mean the current folder.
+    if not str(value).strip():
+        raise typer.BadParameter(_("the folder name is empty; give one, e.g. --out output"))
+    return Path(value)
+
+
+YEAR = typer.Option(None, "--year", parser=_parse_year,
+                    help=_("Year to use (default: the latest year in the data folder)."))
 SATKER = typer.Option(None, "--satker", help=_("Satker id (repeatable); default: every satker."))
 ALL = typer.Option(False, "--all", help=_("Every satker in the registry (the default)."))
 TEMPLATES = typer.Option(None, "--templates", show_default=False,
@@ -136,7 +152,7 @@ def build(
     year: Optional[int] = YEAR,
     satker: Optional[List[str]] = SATKER,
     all_: bool = ALL,
-    out_dir: Path = typer.Option(Path("output"), "--out", help=_("Output folder.")),
+    out_dir: Path = typer.Option(Path("output"), "--out", parser=_parse_folder, help=_("Output folder.")),
     templates: Optional[Path] = TEMPLATES,
     jobs: Optional[int] = typer.Option(None, "--jobs", min=1, help=_("Worker processes (default: all cores).")),
     final: bool = typer.Option(False, "--final", help=_("Refuse while any placeholder remains.")),
@@ -167,14 +183,26 @@ def build(
 
     try:
         result = run_build(data, out_dir, templates_dir(templates), year=year, satkers=_offices(satker, all_), jobs=jobs,
-                           final=final, draft=draft, pdf=pdf, on_start=on_start, on_done=on_done)
+                           final=final, draft=draft, pdf=pdf, on_start=on_start, on_done=on_done,
+                           on_note=lambda msg: err.print(msg, markup=False))
     finally:
         if progress is not None:
             progress.stop()
+    from .errors import display_path
+
     n = len(result.entries)
     drafts = result.drafts
     msg = i18n.ngettext("wrote {n} document for {k} satker to {out}", "wrote {n} documents for {k} satker to {out}",
-                        n).format(n=n, k=len(result.offices), out=result.out_dir)
+                        n).format(n=n, k=len(result.offices), out=display_path(result.out_dir))
+    if result.kept:
+        msg += "; " + i18n.ngettext("kept {n} file of the other satker as it was",
+                                    "kept {n} files of the other satker as they were",
+                                    result.kept).format(n=result.kept)
+    if result.set_aside:
+        msg += "; " + i18n.ngettext(
+            "{n} file there that zi-docgen had not written (or that was changed since) was moved to {folder}",
+            "{n} files there that zi-docgen had not written (or that were changed since) were moved to {folder}",
+            len(result.set_aside_files)).format(n=len(result.set_aside_files), folder=display_path(result.set_aside))
     if drafts:
         msg += "; " + i18n.ngettext("{k} satker is DRAFT (placeholders or --draft): run 'zi-docgen check' to see why",
                                     "{k} satker are DRAFT (placeholders or --draft): run 'zi-docgen check' to see why",
@@ -275,21 +303,14 @@ def diff(
 @app.command(help=_("Render pages to PNG (LibreOffice + pdftoppm) for a quick look."))
 def preview(
     document: Path = typer.Argument(..., help=_("A .docx or .pdf file.")),
-    out_dir: Path = typer.Option(None, "--out", help=_("Folder for the PNG pages (default: beside the file).")),
+    out_dir: Path = typer.Option(None, "--out", parser=_parse_folder, help=_("Folder for the PNG pages (default: a folder of its own in "
+                                                       "the system's temporary folder; nothing is written beside "
+                                                       "the document).")),
     dpi: int = typer.Option(60, "--dpi", min=20, max=600, help=_("Resolution of the PNG pages.")),
 ) -> None:
-    from .publish.pdf import convert_to_pdf, preview as run_preview
+    from .workflows.preview import preview_document
 
-    from .errors import OutputError, PdfError, Src
-
-    if not document.exists():
-        raise OutputError(_("file not found"), Src.of(document))
-    try:
-        pdf = document if document.suffix.lower() == ".pdf" else convert_to_pdf([document])[0]
-        pages = run_preview(pdf, out_dir or document.parent, dpi=dpi)
-    except PdfError as exc:
-        raise OutputError(exc.message, Src.of(document), exc.hint) from None
-    for p in pages:
+    for p in preview_document(document, out_dir, dpi=dpi):
         out.print(str(p))
 
 
@@ -341,6 +362,30 @@ def _may_show_help(argv: list[str]) -> bool:
 
 
 def main(argv: list[str] | None = None) -> None:
+    try:
+        _main_inner(argv)
+    finally:
+        # The command is over and has said so: a Ctrl-C now (during Python's own shutdown)
+        # would only print a traceback about it.
+        if argv is None:
+            import signal
+
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _say_interrupted() -> None:
+    from .errors import display_path
+    from .publish.transaction import committed_folders
+
+    done = committed_folders()
+    if done:  # Ctrl-C came after a build had already published
+        err.print(_("interrupted after publishing: {folder} holds the complete new build").format(
+            folder=display_path(done[-1])), markup=False)
+    else:
+        err.print(_("interrupted: earlier outputs are untouched; run the command again"), markup=False)
+
+
+def _main_inner(argv: list[str] | None = None) -> None:
     # A Windows console or a redirected output may use a legacy code page: an
     # unencodable character must become '?', not an exception in the middle of a report.
     for stream in (sys.stdout, sys.stderr):
@@ -371,7 +416,7 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         if debug:
             raise
-        err.print(_("interrupted: earlier outputs are untouched; run the command again"), markup=False)
+        _say_interrupted()
         sys.exit(2)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
@@ -381,7 +426,7 @@ def main(argv: list[str] | None = None) -> None:
         # Typer ≥ 0.20 vendors its own copy of click: catch whichever one raised.
         aborts, click_errors = _click_exceptions()
         if isinstance(exc, aborts):
-            err.print(_("interrupted: earlier outputs are untouched; run the command again"), markup=False)
+            _say_interrupted()
             sys.exit(2)
         if isinstance(exc, click_errors):
             exc.show()

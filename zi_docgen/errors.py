@@ -226,3 +226,7 @@ class StaleEdit(EditRefused):
 
     def __reduce__(self):
         return (self.__class__, (self.message, self.src, self.hint, self.current))
+
+
+class BuildInterrupted(ZiError):
+    """Ctrl-C during a build; the message says whether the output folder changed."""

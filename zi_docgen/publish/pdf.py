@@ -7,6 +7,7 @@ document.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -14,6 +15,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -27,6 +29,7 @@ __all__ = [
     "preview",
     "pdf_page_count",
     "install_hint",
+    "finish_pdf",
 ]
 
 _FONTCONFIG_FILE = Path(__file__).resolve().parent.parent / "fontconfig" / "fonts.conf"
@@ -142,7 +145,22 @@ def _move_into_place(src: Path, dst: Path) -> None:
         raise PdfError(f"Could not write {dst}: {exc.strerror or exc}. Check that the folder is writable and the PDF is not open in another program.") from exc
 
 
-def _kill_tree(proc: subprocess.Popen) -> None:
+# LibreOffice processes now running, so that Ctrl-C can end them at once.
+_LIVE: set[subprocess.Popen] = set()
+_LIVE_LOCK = threading.Lock()
+_STOP = threading.Event()
+
+
+def stop_conversions() -> None:
+    """Kill every running LibreOffice conversion and start no new one (until the next convert_to_pdf)."""
+    _STOP.set()
+    with _LIVE_LOCK:
+        procs = list(_LIVE)
+    for proc in procs:
+        _kill_tree(proc, wait=False)
+
+
+def _kill_tree(proc: subprocess.Popen, wait: bool = True) -> None:
     # soffice is a launcher (shell script / oosplash / soffice.exe) that starts
     # soffice.bin; killing only the launcher would leave the converter running.
     try:
@@ -161,6 +179,8 @@ def _kill_tree(proc: subprocess.Popen) -> None:
         proc.kill()
     except OSError:
         pass
+    if not wait:
+        return
     try:
         proc.communicate(timeout=10)
     except (subprocess.TimeoutExpired, OSError, ValueError):
@@ -181,7 +201,8 @@ class _BatchResult:
     reason: str = ""
 
 
-def _run_soffice(soffice: str, jobs: list[_Job], workdir: Path, attempt: int, timeout: float) -> tuple[set[int], str]:
+def _run_soffice(soffice: str, jobs: list[_Job], workdir: Path, attempt: int, timeout: float,
+                 pdfa: bool = False) -> tuple[set[int], str]:
     """One soffice process over all jobs; returns indexes converted and a failure note."""
     indir = workdir / f"in{attempt}"
     outdir = workdir / f"out{attempt}"
@@ -208,7 +229,7 @@ def _run_soffice(soffice: str, jobs: list[_Job], workdir: Path, attempt: int, ti
         "--norestore",
         "--nolockcheck",
         "--convert-to",
-        "pdf:writer_pdf_Export",
+        _PDFA_FILTER if pdfa else "pdf:writer_pdf_Export",
         "--outdir",
         str(outdir),
         *inputs,
@@ -231,6 +252,11 @@ def _run_soffice(soffice: str, jobs: list[_Job], workdir: Path, attempt: int, ti
         )
     except OSError as exc:
         return set(), f"LibreOffice could not be started ({exc.strerror or exc}). {install_hint()}"
+    with _LIVE_LOCK:
+        _LIVE.add(proc)
+        stopping = _STOP.is_set()
+    if stopping:  # the build was stopped while this one was starting
+        _kill_tree(proc)
     try:
         _, err = proc.communicate(timeout=timeout)
         if proc.returncode != 0:
@@ -240,6 +266,9 @@ def _run_soffice(soffice: str, jobs: list[_Job], workdir: Path, attempt: int, ti
     except subprocess.TimeoutExpired:
         _kill_tree(proc)
         note = f"LibreOffice took longer than {timeout:g} s"
+    finally:
+        with _LIVE_LOCK:
+            _LIVE.discard(proc)
 
     converted = set()
     for job in jobs:
@@ -260,13 +289,16 @@ def _summarise_stderr(err: bytes) -> str:
     return ""
 
 
-def _convert_batch(soffice: str, jobs: list[_Job], timeout: float, retries: int) -> _BatchResult:
+def _convert_batch(soffice: str, jobs: list[_Job], timeout: float, retries: int, scratch: Path | None = None,
+                   pdfa: bool = False) -> _BatchResult:
     result = _BatchResult()
     pending = list(jobs)
-    workdir = Path(tempfile.mkdtemp(prefix="zi-docgen-pdf-"))
+    workdir = Path(tempfile.mkdtemp(prefix="zi-docgen-pdf-", dir=scratch))
     try:
         for attempt in range(retries + 1):
-            converted, note = _run_soffice(soffice, pending, workdir, attempt, timeout)
+            if _STOP.is_set():
+                break
+            converted, note = _run_soffice(soffice, pending, workdir, attempt, timeout, pdfa)
             result.done.extend(j for j in pending if j.index in converted)
             remaining = [j for j in pending if j.index not in converted]
             if not remaining:
@@ -288,8 +320,15 @@ def convert_to_pdf(
     workers: int = 2,
     timeout: float = 180,
     retries: int = 1,
+    workdir: Path | None = None,
+    pdfa: bool = False,
 ) -> list[Path]:
-    """Convert each DOCX to a PDF next to it (same stem). Returns the PDF paths, in input order."""
+    """Convert each DOCX to a PDF next to it (same stem). Returns the PDF paths, in input order.
+
+    workdir: where LibreOffice works (default: the system's temporary folder);
+    pdfa: write PDF/A-2b. On Ctrl-C or any other exception every LibreOffice
+    process this started is killed before it is passed on.
+    """
     paths = [Path(p) for p in docx_files]
     if not paths:
         return []
@@ -324,11 +363,16 @@ def convert_to_pdf(
         batches.append(jobs[start:end])
         start = end
 
-    if n == 1:
-        results = [_convert_batch(soffice, batches[0], timeout, retries)]
-    else:
-        with ThreadPoolExecutor(max_workers=n, thread_name_prefix="soffice") as pool:
-            results = list(pool.map(lambda b: _convert_batch(soffice, b, timeout, retries), batches))
+    _STOP.clear()
+    pool = ThreadPoolExecutor(max_workers=n, thread_name_prefix="soffice")
+    try:
+        futures = [pool.submit(_convert_batch, soffice, b, timeout, retries, workdir, pdfa) for b in batches]
+        results = [f.result() for f in futures]
+    except BaseException:
+        stop_conversions()
+        raise
+    finally:
+        pool.shutdown(wait=True)
 
     failed = [(job, r.reason) for r in results for job in r.failed]
     if failed:
@@ -342,6 +386,131 @@ def convert_to_pdf(
     return [job.pdf for job in order]
 
 
+# ---------------------------------------------------------------- reproducible PDF/A
+
+# qpdf with static_id=True keeps the first half of an /ID and writes this fixed second half.
+_ID_RE = re.compile(rb"/ID\s*\[\s*<[0-9A-Fa-f]*>\s*<31415926535897932384626433832795>\s*\]")
+_PDFA_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'  # 2 = PDF/A-2b
+
+
+def _docx_core(docx: Path) -> dict[str, str]:
+    """Title, subject, keywords, author and modified date of a DOCX (docProps/core.xml)."""
+    import zipfile
+    from xml.etree import ElementTree
+
+    ns = {"dc": "http://purl.org/dc/elements/1.1/",
+          "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
+          "dcterms": "http://purl.org/dc/terms/"}
+    try:
+        with zipfile.ZipFile(docx) as zf:
+            info = zf.getinfo("docProps/core.xml")
+            if info.file_size > 1 << 20:
+                return {}
+            root = ElementTree.fromstring(zf.read(info))
+    except (OSError, KeyError, zipfile.BadZipFile, ElementTree.ParseError):
+        return {}
+    out = {}
+    for key, path in (("title", "dc:title"), ("subject", "dc:subject"), ("keywords", "cp:keywords"),
+                      ("author", "dc:creator"), ("modified", "dcterms:modified"), ("language", "dc:language")):
+        el = root.find(path, ns)
+        if el is not None and el.text and el.text.strip():
+            out[key] = el.text.strip()
+    return out
+
+
+def _fixed_time(core: dict[str, str]):
+    """The one time the PDF states: SOURCE_DATE_EPOCH if set, else the document's own date."""
+    from datetime import datetime, timezone
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+        except (ValueError, OverflowError, OSError):
+            pass
+    modified = core.get("modified", "")
+    try:
+        return datetime.fromisoformat(modified.replace("Z", "+00:00")).astimezone(timezone.utc)
+    except ValueError:
+        return datetime(1980, 1, 1, tzinfo=timezone.utc)
+
+
+def _fix_icc_dates(doc, when) -> None:
+    """LibreOffice's PDF/A output intent embeds an sRGB profile stamped with the current time."""
+    import hashlib
+    import struct
+
+    import pikepdf
+
+    for intent in doc.Root.get("/OutputIntents", pikepdf.Array()):
+        profile = intent.get("/DestOutputProfile")
+        if not isinstance(profile, pikepdf.Stream):
+            continue
+        data = bytearray(profile.read_bytes())
+        if len(data) < 128 or data[36:40] != b"acsp":
+            continue
+        data[24:36] = struct.pack(">6H", when.year, when.month, when.day, when.hour, when.minute, when.second)
+        if any(data[84:100]):
+            # The profile ID is the MD5 of the profile with flags, intent and ID zeroed (ICC.1:2010 7.2.18).
+            probe = bytearray(data)
+            probe[44:48] = probe[64:68] = b"\0" * 4
+            probe[84:100] = b"\0" * 16
+            data[84:100] = hashlib.md5(probe).digest()
+        profile.write(bytes(data))
+
+
+def finish_pdf(pdf: Path, docx: Path | None = None, *, title: str | None = None, subject: str | None = None,
+               author: str | None = None, keywords: str | None = None, default_keywords: str | None = None) -> None:
+    """Make a LibreOffice PDF reproducible and give it its document properties.
+
+    The dates come from SOURCE_DATE_EPOCH (else the DOCX's own date) and the
+    document ID is derived from the content, so identical input gives identical
+    bytes. Properties not given are taken from the DOCX's core properties. The
+    PDF/A identification LibreOffice wrote stays; XMP and the document info are
+    kept in step, as PDF/A requires.
+    """
+    import pikepdf
+
+    pdf = Path(pdf)
+    core = _docx_core(Path(docx)) if docx else {}
+    props = {"dc:title": title or core.get("title"), "dc:description": subject or core.get("subject"),
+             "dc:creator": [author or core.get("author")] if (author or core.get("author")) else None,
+             "pdf:Keywords": keywords or core.get("keywords") or default_keywords}
+    when = _fixed_time(core).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+    tmp = pdf.with_name(f".{pdf.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        with pikepdf.open(pdf) as doc:
+            with doc.open_metadata(set_pikepdf_as_editor=False, update_docinfo=True) as meta:
+                for key, value in props.items():
+                    if value:
+                        meta[key] = value
+                if core.get("language"):
+                    meta["dc:language"] = [core["language"]]
+                for key in ("xmp:CreateDate", "xmp:ModifyDate", "xmp:MetadataDate"):
+                    meta[key] = when
+            _fix_icc_dates(doc, _fixed_time(core))
+            # qpdf keeps the first half of an existing /ID, and LibreOffice's is random: write qpdf's
+            # fixed placeholder ID, then put in its place a digest of everything else.
+            if "/DocChecksum" in doc.trailer:   # LibreOffice's, over its random ID and the time
+                del doc.trailer["/DocChecksum"]
+            doc.save(tmp, static_id=True, fix_metadata_version=False)
+        data = tmp.read_bytes()
+        ids = list(_ID_RE.finditer(data))
+        if len(ids) != 1:
+            raise PdfError(f"Could not give {pdf} its document ID. Convert the document again.")
+        m = ids[0]
+        blank = data[: m.start()] + b"/ID [<><>]" + data[m.end():]
+        digest = hashlib.md5(blank).hexdigest().encode("ascii")
+        # The trailer follows the cross-reference table, so a new length there moves no object.
+        tmp.write_bytes(data[: m.start()] + b"/ID [<" + digest + b"><" + digest + b">]" + data[m.end():])
+        os.replace(tmp, pdf)
+    except (pikepdf.PdfError, OSError, ValueError) as exc:
+        tmp.unlink(missing_ok=True)
+        raise PdfError(f"Could not finish {pdf}: {exc}. Convert the document again.") from exc
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 def _need_tool(name: str) -> str:
     found = shutil.which(name)
     if not found:
@@ -350,7 +519,11 @@ def _need_tool(name: str) -> str:
 
 
 def preview(pdf: Path, out_dir: Path, *, dpi: int = 60) -> list[Path]:
-    """Render every page of pdf to PNG in out_dir; returns the PNGs in page order."""
+    """Render every page of pdf to PNG in out_dir; returns the PNGs in page order.
+
+    Only the pages' own files (<stem>-<n>.png) are written in out_dir; nothing
+    there is deleted. pdftoppm works in a temporary folder first.
+    """
     pdf = Path(pdf)
     out_dir = Path(out_dir)
     if not pdf.is_file():
@@ -359,28 +532,26 @@ def preview(pdf: Path, out_dir: Path, *, dpi: int = 60) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     prefix = pdf.stem
     pattern = re.compile(rf"^{re.escape(prefix)}-(\d+)\.png$")
-    # pdftoppm pads page numbers by page count, so an older render with a
-    # different page count would otherwise leave stray pages behind.
-    for old in out_dir.glob(f"{prefix}-*.png"):
-        if pattern.match(old.name):
-            old.unlink()
-    try:
-        proc = subprocess.run(
-            [pdftoppm, "-png", "-r", str(int(dpi)), str(pdf), str(out_dir / prefix)],
-            capture_output=True,
-            timeout=300,
-        )
-    except subprocess.TimeoutExpired as exc:
-        raise PdfError(f"Making the preview of {pdf} took too long; try a lower dpi.") from exc
-    if proc.returncode != 0:
-        msg = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        detail = msg[-1] if msg else f"exit code {proc.returncode}"
-        raise PdfError(f"Could not make a preview of {pdf}: {detail}. Check that the PDF opens in a PDF viewer.")
-    pages = []
-    for png in out_dir.glob(f"{prefix}-*.png"):
-        m = pattern.match(png.name)
-        if m:
-            pages.append((int(m.group(1)), png))
+    with tempfile.TemporaryDirectory(prefix="zi-docgen-pages-") as tmp:
+        try:
+            proc = subprocess.run(
+                [pdftoppm, "-png", "-r", str(int(dpi)), str(pdf), str(Path(tmp) / prefix)],
+                capture_output=True,
+                timeout=300,
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise PdfError(f"Making the preview of {pdf} took too long; try a lower dpi.") from exc
+        if proc.returncode != 0:
+            msg = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+            detail = msg[-1] if msg else f"exit code {proc.returncode}"
+            raise PdfError(f"Could not make a preview of {pdf}: {detail}. Check that the PDF opens in a PDF viewer.")
+        pages = []
+        for png in Path(tmp).iterdir():
+            m = pattern.match(png.name)
+            if m:
+                target = out_dir / png.name
+                _move_into_place(png, target)
+                pages.append((int(m.group(1)), target))
     return [p for _, p in sorted(pages)]
 
 
