@@ -94,13 +94,24 @@ def test_menetapkan_equals_title_and_diktum(built):
     assert men == f"Menetapkan\t:\tKEPUTUSAN {KALBAR.upper()} TENTANG {TITLE.upper()}."
     dik = [x for x in p if x.startswith(("KESATU", "KEDUA", "KETIGA"))]
     assert dik == [
-        f"KESATU\t:\tMenetapkan {TITLE} sebagaimana tercantum dalam Lampiran Keputusan yang merupakan bagian tidak "
+        f"KESATU\t:\tMenetapkan {TITLE} sebagaimana tercantum dalam Lampiran yang merupakan bagian tidak "
         "terpisahkan dari Keputusan ini.",
         "KEDUA\t:\tKeputusan ini mulai berlaku pada tanggal ditetapkan."]
 
 
-def test_closing_signature_and_salinan(built):
-    p = [x for x in _kep(built) if x]
+def test_closing_signature_original_has_a_signing_space(built):
+    raw = _kep(built)
+    p = [x for x in raw if x]
+    i = p.index("Ditetapkan di Pontianak")
+    assert p[i:] == ["Ditetapkan di Pontianak", "pada tanggal 5 Januari 2026", "KETUA KOMISI PEMILIHAN UMUM",
+                     "PROVINSI KALIMANTAN BARAT,", "MUHAMMAD SYARIFUDDIN BUDI"]
+    # the space to sign in: empty lines between the jabatan and the name
+    j = raw.index("PROVINSI KALIMANTAN BARAT,", raw.index("Ditetapkan di Pontianak"))
+    assert raw[j + 1:j + 5] == ["", "", "", ""] and raw[j + 5] == "MUHAMMAD SYARIFUDDIN BUDI"
+
+
+def test_closing_signature_and_salinan_in_the_copy(built):
+    p = [x for x in paragraphs(built / "prov-kalbar" / "keputusan-salinan.docx") if x]
     i = p.index("Ditetapkan di Pontianak")
     assert p[i:i + 6] == ["Ditetapkan di Pontianak", "pada tanggal 5 Januari 2026", "KETUA KOMISI PEMILIHAN UMUM",
                           "PROVINSI KALIMANTAN BARAT,", "ttd.", "MUHAMMAD SYARIFUDDIN BUDI"]
@@ -173,7 +184,8 @@ def test_lampiran_lists_definitions_and_coordinators(built):
     assert dh[8] == ("9.\tKeputusan Ketua Komisi Pemilihan Umum Provinsi Kalimantan Barat Nomor 2 Tahun 2026 tanggal "
                      "5 Januari 2026 tentang Tim Pembangunan Zona Integritas Menuju Wilayah Bebas dari Korupsi dan "
                      "Wilayah Birokrasi Bersih dan Melayani pada Komisi Pemilihan Umum Provinsi Kalimantan Barat Tahun "
-                     "2026;")
+                     "2026.")  # body text: the last item ends with "." (Mengingat keeps ";")
+    assert all(x.endswith(";") for x in dh[:8])
 
 
 def test_lampiran_figure_is_embedded(built):
@@ -193,7 +205,8 @@ EXPECTED_TABLE = {
                                                           "90%", "100%", "100%", "100%"],
     "Penilaian Kepuasan terhadap Pelayanan": ["", "", "100%", "", "", "100%", "", "", "100%", "", "", "100%"],
     "Whistle Blowing System": ["100%"] * 12,
-    "Pemerintah yang Bersih": ["100%"] * 12,
+    "Pemerintah yang Bersih dan Akuntabel": ["100%"] * 12,
+    "Pelayanan Publik yang Prima": ["100%"] * 12,
 }
 
 
@@ -243,3 +256,15 @@ def test_same_input_same_bytes(built, tmp_path):
     build(DATA, tmp_path, TEMPLATES, satkers=["prov-kalbar"], jobs=1)
     for name in ("keputusan.docx", "lampiran.docx"):
         assert (tmp_path / "2026" / "prov-kalbar" / name).read_bytes() == (built / "prov-kalbar" / name).read_bytes()
+
+
+def test_komponen_hasil_read_the_same_everywhere(built):
+    """PermenPANRB 90/2021's names, in its order: the text under the figure and table group VII."""
+    from zi_docgen.resolve.zona import HASIL_90_2021
+
+    p = paragraphs(built / "prov-kalbar" / "lampiran.docx")
+    under = next(x for x in p if x.startswith("Melalui model tersebut"))
+    assert under.endswith("komponen hasil, yaitu " + " serta ".join(HASIL_90_2021) + ".")
+    rows = [[c.text for c in r.cells] for r in Document(built / "prov-kalbar" / "lampiran.docx").tables[0].rows]
+    vii = next(i for i, r in enumerate(rows) if r[0] == "VII.")
+    assert [r[1] for r in rows[vii + 1:vii + 3]] == list(HASIL_90_2021)

@@ -59,10 +59,9 @@ def test_placeholders_point_where_to_write_and_give_the_yaml(tmp_path):
     assert "placeholder placeholder" not in out and "isian isian" not in out
     lines = out.splitlines()
     mine = [ln.strip() for ln in lines if ln.strip().startswith("data/2026/offices/kab-bengkayang.yaml:")]
-    assert len(mine) == 4
+    assert len(mine) == 7   # number, date, team decree (2) and the officials of the year (3)
     assert all("berkas ini belum ada" in ln for ln in mine)
-    assert any("[Nama Ketua KPU Kabupaten Bengkayang] belum diisi; tulis nilainya di sini (ketua.name)" in ln
-               for ln in lines)
+    assert any("[Nama Ketua KPU Kabupaten Bengkayang] belum diisi" in ln for ln in mine)
     start = lines.index("  Buat data/2026/offices/kab-bengkayang.yaml berisi:")
     block = []
     for ln in lines[start + 1:]:
@@ -71,13 +70,15 @@ def test_placeholders_point_where_to_write_and_give_the_yaml(tmp_path):
         block.append(ln[6:])
     # The printed YAML is what the file needs: write it with values and the placeholders are gone.
     parsed = yaml.safe_load("\n".join(block))
-    assert set(parsed) == {"number", "date", "team_decree"} and set(parsed["team_decree"]) == {"number", "date"}
+    assert set(parsed) == {"number", "date", "team_decree", "ketua", "salinan"}
+    assert set(parsed["team_decree"]) == {"number", "date"} and set(parsed["salinan"]) == {"jabatan", "name"}
     filled = "\n".join(block).replace("number:", "number: 7", 1).replace("date:", "date: 2026-01-09", 1)
     filled = filled.replace("  number:", "  number: 3").replace("  date:", "  date: 2026-01-08")
+    filled = filled.replace("  name:", "  name: Budi Santoso").replace("  jabatan:", "  jabatan: Kepala Subbagian")
     (ws / "data" / "2026" / "offices" / "kab-bengkayang.yaml").write_text(filled + "\n", encoding="utf-8")
     r = run(["check", "--satker", "kab-bengkayang"], ws)
     assert "kab-bengkayang.yaml" not in r.stdout, r.stdout
-    assert "3 isian belum diisi" in r.stdout
+    assert "0 isian belum diisi" in r.stdout
 
 
 def test_many_placeholders_become_one_line_per_satker(tmp_path):

@@ -42,6 +42,13 @@ date: 2027-01-05
 team_decree:
   number: 2
   date: 2027-01-05
+ketua:
+  name: Muhammad Syarifuddin Budi
+salinan:
+  jabatan: >-
+    Kepala Bagian Teknis Penyelenggaraan Pemilu, Partisipasi dan Hubungan Masyarakat,
+    Hukum, dan Sumber Daya Manusia
+  name: Deni Trisna Dyah
 patch:
   # pw-lingkungan moves from Area V to Area II (the year patch removes it, this adds it back).
   add:

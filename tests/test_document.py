@@ -40,7 +40,8 @@ def test_reading_order(tiny):
     d = _decree(tiny)
     top = [n.path for n in d.walk() if n.path.count("/") == 1]
     assert top == ["keputusan/title", "keputusan/nomor", "keputusan/tanggal", "keputusan/tempat",
-                   "keputusan/menimbang", "keputusan/mengingat", "keputusan/diktum", "keputusan/penandatangan",
+                   "keputusan/menimbang", "keputusan/mengingat", "keputusan/diktum", "keputusan/penandatangan-jabatan",
+                   "keputusan/penandatangan",
                    "keputusan/salinan-jabatan", "keputusan/salinan-nama", "lampiran/cover",
                    "lampiran/kata-pengantar", "lampiran/bab-satu", "lampiran/bab-aksi", "lampiran/penutup",
                    "lampiran/targets"]
@@ -99,9 +100,9 @@ def test_level_filter_and_placeholders(tiny):
     assert prov.get("lampiran/bab-aksi/aksi-pengantar") is not None
     assert kab.get("lampiran/bab-aksi/aksi-pengantar") is None
     assert not prov.is_draft
-    assert kab.is_draft and kab.find("keputusan/penandatangan").text == "[Nama Ketua]"
+    assert kab.is_draft and kab.find("keputusan/penandatangan").text == "[Nama Ketua KPU Kabupaten Yonder]"
     assert kab.find("keputusan/nomor").text == "[Nomor Keputusan]"
-    assert {p.text for p in kab.placeholders} >= {"Nama Ketua", "Nomor Keputusan", "Tanggal penetapan"}
+    assert {p.text for p in kab.placeholders} >= {"Nama Ketua KPU Kabupaten Yonder", "Nomor Keputusan", "Tanggal penetapan"}
 
 
 def test_sources_point_at_the_yaml(tiny):

@@ -67,6 +67,9 @@ def states(tmp_path_factory) -> States:
     # A change in both documents of every office, so that any mix of old and new shows.
     _edit(new_data / "common/keputusan.yaml", "acuan pelaksanaan tugas", "pedoman pelaksanaan tugas")
     _edit(new_data / "common/lampiran.yaml", "seluruh pegawai", "semua pegawai")
+    # and in the JDIH record (jdihn.json) of every office
+    with (new_data / "2026/decree.yaml").open("a", encoding="utf-8") as f:
+        f.write("jdih:\n  abstrak: Rencana kerja pembangunan Zona Integritas.\n")
     old_out = base / "old"
     build(DATA, old_out, TEMPLATES, jobs=2)
     t = time.monotonic()

@@ -81,9 +81,16 @@ def test_signed_decree_is_recognised(signed_docs):
     assert r.unrecognised == []
 
 
+def _only_komponen_hasil(patch) -> bool:
+    """The signed table group VII names the komponen hasil otherwise and in reverse order; the data
+    follows PermenPANRB 90/2021 (ERRATA #90), so importing the signed table brings its rows back."""
+    return (not patch["replace"] and patch["remove"] == ["hasil-pelayanan-publik"]
+            and [a["label"] for a in patch["add"]] == ["Peningkatan Pelayanan Publik"])
+
+
 def test_signed_decree_gives_no_patch_and_reports_its_typos(signed_docs):
     res = import_docx(signed_docs, satker="prov-kalbar", year=2026, data=DATA)
-    assert res.patch_is_empty, res.patch
+    assert res.patch_is_empty or _only_komponen_hasil(res.patch), res.patch
     assert res.fields == {} and res.officials == {}
     details = "\n".join(d for e in res.events if e.kind == "fixed" for d in e.details)
     for typo in ("'pemabngunan' → 'pembangunan' (spelling)", "'efesien' → 'efisien' (spelling)",
@@ -107,7 +114,7 @@ def test_one_file_typed_table_and_word_numbering(tmp_path):
     assert [u.label for u in area2.units[1:]] == [f"{i}." for i in range(1, 10)]
     assert "\t" not in Document(docs[0]).paragraphs[area2.units[1].n - 1].text[:3]  # the label is Word's
     res = import_docx(docs, satker="prov-kalbar", year=2026, data=DATA)
-    assert res.patch_is_empty and res.count("unrecognised") == 0
+    assert (res.patch_is_empty or _only_komponen_hasil(res.patch)) and res.count("unrecognised") == 0
 
 
 def test_word_numbering_restarts_and_levels(tmp_path):
@@ -206,14 +213,9 @@ def test_kabupaten_with_its_own_text(built, data_copy, tmp_path):
     write_result(res, data_copy)
     after = _tree_digest(data_copy)
     changed = {k for k in after if before.get(k) != after[k]}
-    assert changed == {"2026/offices/kab-ketapang.yaml", "offices.yaml"}
-    # another office's entry in the registry is untouched, byte for byte
-    old_reg = (DATA / "offices.yaml").read_text(encoding="utf-8").splitlines()
-    new_reg = (data_copy / "offices.yaml").read_text(encoding="utf-8").splitlines()
-    diff = [ln for ln in difflib.unified_diff(old_reg, new_reg, lineterm="", n=0) if ln[:1] in "+-"
-            and not ln.startswith(("+++", "---"))]
-    assert diff == ["-    ketua: {name: {placeholder: Nama Ketua KPU Kabupaten Ketapang}}",
-                    "+    ketua: {name: Hendra Wijaya}"]
+    # officials are data of the year: only the office's year file changes, not the registry
+    assert changed == {"2026/offices/kab-ketapang.yaml"}
+    assert "ketua:\n  name: Hendra Wijaya" in (data_copy / "2026/offices/kab-ketapang.yaml").read_text(encoding="utf-8")
 
     # The rebuilt documents contain exactly those changes.
     from zi_docgen.workflows.build import build
@@ -318,7 +320,7 @@ def test_a_citation_not_in_the_catalogue_is_added_unverified(tmp_path, data_copy
                                                    "title": "Pedoman Pengelolaan Arsip", "unverified": True}}
     (ev,) = [e for e in res.events if e.target == "pkpu-5-2024"]
     assert ev.kind == "added" and ev.where == "keputusan.docx:¶32" and "unverified" in ev.message
-    assert res.patch_is_empty
+    assert res.patch_is_empty or _only_komponen_hasil(res.patch)
     write_result(res, data_copy)
     reg = load_dataset(data_copy).regulations["pkpu-5-2024"]
     assert reg.unverified and reg.title == "Pedoman Pengelolaan Arsip"

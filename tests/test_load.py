@@ -369,6 +369,7 @@ class _R:
 
 class _A:
     pengungkit = "A, B"
+    hasil = "H1 serta H2"
 
 
 VARS = {"office": _O(), "year": 2026, "decree": _D(), "refs": _R(), "areas": _A()}
@@ -376,7 +377,7 @@ VARS = {"office": _O(), "year": 2026, "decree": _D(), "refs": _R(), "areas": _A(
 
 def test_documented_variables_expand():
     text = " ".join("{{ %s }}" % n for n in DOCUMENTED)
-    assert expand(text, VARS, None) == "Komisi X KPU X Komisi X Kota Prov 2026 Judul huruf a A, B"
+    assert expand(text, VARS, None) == "Komisi X KPU X Komisi X Kota Prov 2026 Judul huruf a A, B H1 serta H2"
 
 
 @pytest.mark.parametrize("name", ["lipsum", "range", "cycler", "joiner", "namespace", "dict", "office.src",

@@ -120,7 +120,7 @@ def test_a_tag_error_shows_when_the_template_is_loaded(tmp_path):
         for info in src.infolist():
             data = src.read(info)
             if info.filename == "word/document.xml":
-                broken = data.replace(b"{{ number }}", b"{{ number }", 1)
+                broken = data.replace(b"{{ number_line }}", b"{{ number_line }", 1)
                 assert broken != data
                 data = broken
             dst.writestr(info, data)

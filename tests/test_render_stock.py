@@ -33,12 +33,12 @@ def ds():
     return load_dataset(DATA)
 
 
-def stock_render(decree, name: str) -> bytes:
+def stock_render(decree, name: str, copy: bool = False) -> bytes:
     """docxtpl as documented, nothing cached; the package written by the same zip writer."""
     tpl = DocxTemplate(TEMPLATES / f"{name}.docx")
-    context = (keputusan_context if name == "keputusan" else lampiran_context)(decree, tpl)
+    context = (keputusan_context if name == "keputusan" else lampiran_context)(decree, tpl, copy)
     tpl.render(context, Environment(autoescape=True, undefined=StrictUndefined), autoescape=True)
-    set_core_properties(tpl.docx, decree)
+    set_core_properties(tpl.docx, decree, name, copy)
     return package_bytes(tpl.docx.part.package)
 
 
@@ -75,22 +75,22 @@ def test_multiline_salinan_jabatan_prints_as_lines_in_word(ds):
     decree = resolve(ds, ds.latest_year, "prov-kalbar")
     jabatan = "Kepala Bagian Hukum\ndan Sumber Daya Manusia"
     decree = dataclasses.replace(decree, salinan_jabatan=jabatan)
-    data = Renderer(TEMPLATES).render(decree, "keputusan")
+    data = Renderer(TEMPLATES).render(decree, "keputusan", copy=True)   # the salinan block is in the copy
     p = _salinan_paragraph(data, "Kepala Bagian Hukum")
     # A line break element between the two lines, no raw newline left inside a w:t.
     assert len(p.findall(f".//{w('br')}")) == 1
     assert all("\n" not in (t.text or "") for t in p.iter(w("t")))
     assert paragraph_text(p) == jabatan + ","
-    assert parts(data)["word/document.xml"] == parts(stock_render(decree, "keputusan"))["word/document.xml"]
+    assert parts(data)["word/document.xml"] == parts(stock_render(decree, "keputusan", True))["word/document.xml"]
 
 
 def test_escaping_and_docxtpl_unescape_as_stock(ds):
     decree = resolve(ds, ds.latest_year, "prov-kalbar")
     name = 'A & B <c> "d" {_{ e }_}'
     decree = dataclasses.replace(decree, salinan_name=name)
-    data = Renderer(TEMPLATES).render(decree, "keputusan")
+    data = Renderer(TEMPLATES).render(decree, "keputusan", copy=True)
     body = etree.fromstring(parts(data)["word/document.xml"])
     texts = [paragraph_text(p) for p in body.iter(w("p"))]
     # Escaped for XML, and docxtpl's documented {_{ → {{ applied.
     assert 'A & B <c> "d" {{ e }}' in texts
-    assert parts(data)["word/document.xml"] == parts(stock_render(decree, "keputusan"))["word/document.xml"]
+    assert parts(data)["word/document.xml"] == parts(stock_render(decree, "keputusan", True))["word/document.xml"]

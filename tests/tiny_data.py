@@ -15,16 +15,12 @@ offices:
     short_name: KPU Provinsi Contoh
     seat: Kotabaru
     province: Contoh
-    ketua: {name: Budi Santoso}
-    salinan: {jabatan: Kepala Bagian Hukum, name: Sari Dewi}
   - id: kab-y
     level: kabupaten
     name: Komisi Pemilihan Umum Kabupaten Yonder
     short_name: KPU Kabupaten Yonder
     seat: Yonder
     province: Contoh
-    ketua: {name: {placeholder: Nama Ketua}}
-    salinan: {jabatan: {placeholder: Jabatan}, name: {placeholder: Nama}}
 """
 
 REGULATIONS = """\
@@ -141,6 +137,8 @@ targets:
 PROV = """\
 number: 5
 date: 2026-01-05
+ketua: {name: Budi Santoso}
+salinan: {jabatan: Kepala Bagian Hukum, name: Sari Dewi}
 """
 
 

@@ -10,6 +10,11 @@ them again from scratch; it is not part of the build. Run:
 Template rules: layout and named styles only. Tags are loops ({%p for %},
 {%tr for %}) and variables ({{ x }}, {{r rich_text }}); no other logic.
 An optional part is a loop over a list of zero or one elements.
+
+One template serves the original and the certified copy: the renderer passes
+what differs as data. `sign_place` is the lines between a jabatan and a name
+(a signing space, "ttd." or an electronic-signature statement) and `salinan`
+is the "Salinan sesuai dengan aslinya" block (an empty list in the original).
 """
 from __future__ import annotations
 
@@ -184,6 +189,31 @@ def lines(doc, var: str, style: str) -> None:
     loop(doc, "{%p endfor %}")
 
 
+def signature(doc, lines_var: str, name_var: str) -> None:
+    """Jabatan lines, the signature place (space, "ttd." or TTE statement), the name."""
+    lines(doc, lines_var, "ZI Tanda Tangan")
+    lines(doc, "sign_place", "ZI Tanda Tangan")
+    para(doc, "ZI Tanda Tangan Nama", "{{ %s }}" % name_var)
+
+
+def salinan_block(doc) -> None:
+    """The certifier of the copy; the list `salinan` is empty in the original."""
+    loop(doc, "{%p for s in salinan %}")
+    para(doc, "ZI Salinan Awal", "Salinan sesuai dengan aslinya")
+    lines(doc, "s.unit", "ZI Salinan")
+    para(doc, "ZI Salinan", "{{ s.jabatan }}")
+    lines(doc, "s.space", "ZI Salinan")
+    para(doc, "ZI Salinan Nama", "{{ s.name }}")
+    lines(doc, "s.nip", "ZI Salinan")
+    loop(doc, "{%p endfor %}")
+
+
+def salinan_styles(doc) -> None:
+    pstyle(doc, "ZI Salinan", right=8.0, keep_next=True)
+    pstyle(doc, "ZI Salinan Awal", base="ZI Salinan", before=24)
+    pstyle(doc, "ZI Salinan Nama", base="ZI Salinan", bold=True)
+
+
 # ---------------------------------------------------------------- Keputusan
 
 def keputusan() -> Document:
@@ -195,28 +225,31 @@ def keputusan() -> Document:
     pstyle(doc, "ZI Jabatan", align=C, bold=True, before=12, after=12, keep_next=True)
     # Menimbang / Mengingat: label column, ":" column, item label, hanging text.
     pstyle(doc, "ZI Konsiderans", align=J, left=4.5, first=-4.5, tabs=(3.25, 3.75, 4.5), after=6)
-    pstyle(doc, "ZI Memutuskan", align=C, bold=True, before=6, after=12, keep_next=True)
+    # Citations hold long numbers that cannot break; justified, their lines would show wide gaps.
+    pstyle(doc, "ZI Konsiderans Dasar", base="ZI Konsiderans", align=WD_ALIGN_PARAGRAPH.LEFT)
+    pstyle(doc, "ZI Memutuskan", align=C, bold=True, before=18, after=12, keep_next=True)
     pstyle(doc, "ZI Diktum", align=J, left=3.75, first=-3.75, tabs=(3.25, 3.75), after=6)
-    pstyle(doc, "ZI Salinan", right=8.0, keep_next=True)
-    pstyle(doc, "ZI Salinan Nama", base="ZI Salinan", bold=True)
+    pstyle(doc, "ZI Logo", align=C, after=6, keep_next=True)
+    salinan_styles(doc)
 
     sec = doc.sections[0]
     page_setup(sec)
     header_with_page_number(sec)
 
+    lines(doc, "logo", "ZI Logo")
     lines(doc, "kop", "ZI Kop")
     para(doc, "Normal")
     para(doc, "ZI Judul", "{{ heading }}")
-    para(doc, "ZI Judul", "NOMOR {{ number }} TAHUN {{ year }}")
+    para(doc, "ZI Judul", "{{ number_line }}")
     para(doc, "Normal")
     para(doc, "ZI Judul", "TENTANG")
     para(doc, "Normal")
     para(doc, "ZI Judul", "{{ title_upper }}")
     para(doc, "ZI Jabatan", "{{ jabatan }}")
 
-    for name in ("menimbang", "mengingat"):
+    for name, style in (("menimbang", "ZI Konsiderans"), ("mengingat", "ZI Konsiderans Dasar")):
         loop(doc, f"{{%p for m in {name} %}}")
-        p = para(doc, "ZI Konsiderans", "{{ m.head }}\t{{ m.colon }}\t{{ m.label }}\t")
+        p = para(doc, style, "{{ m.head }}\t{{ m.colon }}\t{{ m.label }}\t")
         p.add_run("{{r m.text }}")
         loop(doc, "{%p endfor %}")
 
@@ -232,18 +265,8 @@ def keputusan() -> Document:
     para(doc, "ZI Tanda Tangan", "Ditetapkan di {{ seat }}")
     para(doc, "ZI Tanda Tangan", "pada tanggal {{ date_text }}")
     para(doc, "ZI Tanda Tangan")
-    lines(doc, "signer_lines", "ZI Tanda Tangan")
-    para(doc, "ZI Tanda Tangan")
-    para(doc, "ZI Tanda Tangan", "ttd.")
-    para(doc, "ZI Tanda Tangan")
-    para(doc, "ZI Tanda Tangan Nama", "{{ signer_name }}")
-
-    para(doc, "Normal")
-    para(doc, "ZI Salinan", "Salinan sesuai dengan aslinya")
-    lines(doc, "salinan_unit", "ZI Salinan")
-    para(doc, "ZI Salinan", "{{ salinan_jabatan }},")
-    para(doc, "ZI Ruang Tanda Tangan")
-    para(doc, "ZI Salinan Nama", "{{ salinan_name }}")
+    signature(doc, "signer_lines", "signer_name")
+    salinan_block(doc)
     return doc
 
 
@@ -266,6 +289,10 @@ def blocks(doc, var: str, depth_styles=("ZI Daftar 1", "ZI Daftar 2")) -> None:
     p = para(doc, depth_styles[1], "{{ j.label }}\t")
     p.add_run("{{r j.text }}")
     loop(doc, "{%p endfor %}")
+    loop(doc, "{%p endfor %}")
+    loop(doc, "{%p for i in b.bases %}")
+    p = para(doc, "ZI Daftar Dasar Hukum", "{{ i.label }}\t")
+    p.add_run("{{r i.text }}")
     loop(doc, "{%p endfor %}")
     loop(doc, "{%p for f in b.figures %}")
     para(doc, "ZI Gambar", "{{ f }}")
@@ -290,6 +317,9 @@ def lampiran() -> Document:
     pstyle(doc, "ZI Label", bold=True, left=0.75, before=6, after=6, keep_next=True)
     pstyle(doc, "ZI Daftar 1", align=J, left=1.5, first=-0.75, tabs=(1.5,), line=1.15, after=4)
     pstyle(doc, "ZI Daftar 2", align=J, left=2.25, first=-0.75, tabs=(2.25,), line=1.15, after=2)
+    # Legal bases: long numbers that cannot break would leave wide gaps in a justified line.
+    pstyle(doc, "ZI Daftar Dasar Hukum", base="ZI Daftar 1", align=WD_ALIGN_PARAGRAPH.LEFT)
+    salinan_styles(doc)
     pstyle(doc, "ZI Gambar", align=C, before=6, after=6)
     pstyle(doc, "ZI Tempat Tanggal", left=9.0, before=12)
     pstyle(doc, "ZI Judul Tabel", align=C, bold=True, after=12, keep_next=True)
@@ -319,9 +349,7 @@ def lampiran() -> Document:
     p.add_run("{{r b }}")
     loop(doc, "{%p endfor %}")
     para(doc, "ZI Tempat Tanggal", "{{ seat }}, {{ date_text }}")
-    lines(doc, "signer_lines_title", "ZI Tanda Tangan")
-    para(doc, "ZI Ruang Tanda Tangan")
-    para(doc, "ZI Tanda Tangan Nama", "{{ signer_name_title }}")
+    signature(doc, "signer_lines_title", "signer_name_title")
 
     # Chapters.
     loop(doc, "{%p for ch in chapters %}")
@@ -350,9 +378,8 @@ def lampiran() -> Document:
     para(doc, "ZI Bab Judul", "{{ penutup.title }}")
     blocks(doc, "penutup.blocks")
     para(doc, "Normal")
-    lines(doc, "signer_lines", "ZI Tanda Tangan")
-    para(doc, "ZI Ruang Tanda Tangan")
-    para(doc, "ZI Tanda Tangan Nama", "{{ signer_name }}")
+    signature(doc, "signer_lines", "signer_name")
+    salinan_block(doc)
     return doc
 
 

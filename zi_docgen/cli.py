@@ -229,10 +229,10 @@ def satker(data: Path = DATA) -> None:
 
     ds = load_dataset(data)
     table = Table(show_edge=False, box=None, pad_edge=False)
-    for col in (_("id"), _("level"), _("name"), _("seat"), _("ketua")):
+    for col in (_("id"), _("level"), _("name"), _("seat"), _("number style")):
         table.add_column(col)
     for o in ds.offices.values():
-        table.add_row(o.id, o.level, o.name, o.seat, str(o.ketua.name))
+        table.add_row(o.id, o.level, o.name, o.seat, o.number_style)
     out.print(table)
 
 

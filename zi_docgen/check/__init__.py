@@ -91,11 +91,17 @@ def run_check(data: Path, *, year: int | None, satkers: list[str], fmt: str, con
     errors = [f for f in findings if f.severity == "error"]
     warnings = [f for f in findings if f.severity == "warning"]
     placeholders = [f for f in findings if f.severity == "placeholder"]
+    notes = [f for f in findings if f.severity == "note"]
     if fmt == "json":
         console.out(json.dumps([f.to_json() for f in findings], ensure_ascii=False, indent=2), highlight=False)
     else:
         for f in (*errors, *warnings):
             console.out(_line(f), highlight=False)
+        if notes:  # one line: the catalogue entries whose numbers nobody has checked yet
+            where = sorted({f.src.file for f in notes if f.src})
+            console.out(_("{n} legal base(s) unverified (no source in {file}): {names}").format(
+                n=len(notes), file=", ".join(where) or "regulations.yaml",
+                names="; ".join(f.message.split(":")[0] for f in notes)), highlight=False)
         names = {oid: ds.offices[oid].name for oid in offices}
         for text in placeholder_report(placeholders, names, year):
             console.out(text, highlight=False)

@@ -76,9 +76,15 @@ def _name_words(ds: DataSet) -> frozenset[str]:
     """People's and offices' names from the registry: correct by definition for spelling."""
     words: set[str] = set()
     for o in ds.offices.values():
-        for value in (o.name, o.short_name, o.province, o.ketua.name, o.salinan.name):
+        for value in (o.name, o.short_name, o.province):
             if isinstance(value, str):
                 words.update(re.findall(r"[\w'-]+", value))
+    # Officials are per year; their names are names whatever year is checked.
+    for year in ds.years:
+        for oy in ds.year(year).office_files.values():
+            for value in (oy.ketua.name if oy.ketua else None, oy.salinan.name if oy.salinan else None):
+                if isinstance(value, str):
+                    words.update(re.findall(r"[\w'-]+", value))
     return frozenset(words)
 
 
@@ -146,6 +152,9 @@ def check_decree(decree: Decree, ds: DataSet, cache: RunCache | None = None) -> 
         cache.catalogue[decree.year] = [(f.src, f.severity, f.rule, f.message, f.suggestion) for f in cat.findings]
     out.add_all(cache.catalogue[decree.year])
     _consistency_rules(decree, us, out)
+    from .legal import findings as legal_findings  # issue 12's rules, kept apart to limit conflicts
+
+    out.add_all(legal_findings(decree, ds, us))
     for p in decree.placeholders:
         out.findings.append(Finding(p.src, "placeholder", "placeholder",
                                     _("[{text}] is not filled in yet").format(text=p.text), None, out.office,

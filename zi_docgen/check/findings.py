@@ -6,9 +6,10 @@ from dataclasses import asdict, dataclass
 from ..errors import Src
 from ..i18n import N_, _
 
-SEVERITIES = ("error", "warning", "placeholder")
+SEVERITIES = ("error", "warning", "note", "placeholder")
 # As printed: the severity in the user's language (the JSON keeps the English ids).
-SEVERITY_LABELS = {"error": N_("error"), "warning": N_("warning"), "placeholder": N_("placeholder")}
+SEVERITY_LABELS = {"error": N_("error"), "warning": N_("warning"), "note": N_("note"),
+                   "placeholder": N_("placeholder")}
 
 # Every rule id the checker reports, with what it guards (the web editor and the docs list them).
 RULES: dict[str, str] = {
@@ -58,6 +59,17 @@ RULES: dict[str, str] = {
     "heading-dash": "the area headings use one kind of dash",
     "area-consistency": "target group N is area N",
     "target-range": "a target is at most 100%",
+    # issue 12: drafting rules and legal bases (check/legal.py)
+    "bound-form": "antar-, pasca-, pra-, non- are written together with the next word",
+    "pleonasm": "no pleonasm (dalam rangka untuk, agar supaya, demi untuk, sejak dari)",
+    "di-tahun": "'pada tahun', not 'di tahun'",
+    "sebagaimana": "'sebagaimana dimaksud dalam Pasal …', not 'sebagaimana Pasal …'",
+    "case-mixed": "one phrase written with one capitalisation in a paragraph",
+    "italic-mixed": "a foreign term in italics everywhere",
+    "diktum-lampiran": "'Lampiran yang merupakan bagian tidak terpisahkan dari Keputusan ini'",
+    "komponen-hasil": "the komponen hasil read PermenPANRB 90/2021's names, in its order",
+    "regulation-status": "a cited regulation still holds in the decree's year (not revoked, period not ended)",
+    "regulation-source": "a note: a cited catalogue entry has no source, its numbers are unverified",
     # not an error
     "placeholder": "a value not known yet: the document is a draft",
 }

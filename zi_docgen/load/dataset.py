@@ -485,6 +485,11 @@ def _check_regulation_refs(regs: dict[str, Regulation], problems: Collector, des
                 problems.add(DataError(_("regulation '{id}' is amended by unknown id '{other}'").format(
                     id=rid, other=amend), reg.src_of("amended_by"),
                     did_you_mean(amend, regs) or _("add it to regulations.yaml or fix the id")))
+        for key in ("revoked_by", "successor"):
+            other = getattr(reg, key)
+            if other is not None and other not in regs:
+                problems.add(DataError(f"regulation '{rid}': {key} names unknown id '{other}'", reg.src_of(key),
+                                       "add it to regulations.yaml or fix the id"))
     # a cycle (a amended by b, b amended by a): walk the graph once, colouring nodes
     state: dict[str, int] = {}
     for start in regs:

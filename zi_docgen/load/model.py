@@ -69,25 +69,60 @@ MaybeText = Union[str, Placeholder]
 # ---------------------------------------------------------------- offices
 
 class Official(Node):
+    """The ketua who signs the decree, for one year.
+
+    jabatan: how the signer is styled when it is not the ketua himself
+    ("Plh. Ketua"); to_confirm: carried forward by `new-year` and not confirmed
+    yet (the documents stay DRAFT until someone removes the flag).
+    """
+
     name: MaybeText
+    jabatan: str = "Ketua"
+    to_confirm: bool = False
 
 
 class CopyCertifier(Node):
-    """The official who certifies copies ("Salinan sesuai dengan aslinya")."""
+    """The official who certifies copies ("Salinan sesuai dengan aslinya"), for one year."""
 
     jabatan: MaybeText
     name: MaybeText
+    nip: str | None = None
+    to_confirm: bool = False
+
+
+class ElectronicSignature(Node):
+    """The office signs electronically (TTE): the statement its practice prescribes, line by line."""
+
+    statement: list[Annotated[str, StringConstraints(min_length=1)]] = Field(min_length=1)
+
+
+#: How the decree number is written in the heading.
+#:   peraturan     NOMOR 5 TAHUN 2026 (number: 5)
+#:   naskah_dinas  NOMOR: 1/HK.03.1-Kpt/61/Prov/I/2027 (number: the whole code, its last part the year)
+NumberStyle = Literal["peraturan", "naskah_dinas"]
 
 
 class Office(Node):
+    """The registry: what does not change from year to year (officials are per year)."""
+
     id: Id
     level: Level
     name: str = Field(description="official name, e.g. Komisi Pemilihan Umum Kabupaten Sambas")
     short_name: str
     seat: str
     province: str
-    ketua: Official
-    salinan: CopyCertifier
+    number_style: NumberStyle = "peraturan"
+    logo: str | None = None          # an image for the heading, relative to the data folder
+
+    @model_validator(mode="before")
+    @classmethod
+    def _officials_moved(cls, data: Any):
+        if isinstance(data, dict):
+            for key in ("ketua", "salinan"):
+                if key in data:
+                    raise ValueError(f"'{key}' is data of the year now: move it to "
+                                     f"<year>/offices/{data.get('id', '<id>')}.yaml")
+        return data
 
     @model_validator(mode="after")
     def _name_shape(self):
@@ -140,12 +175,23 @@ class Regulation(Node):
     amended_by: list[Id] = []
     amendments: int | None = None    # total number of amendments, when not all are listed
     per_office: Literal["team_decree"] | None = None  # number/date come from the office's year file
+    # Whether it still holds. The checker warns when a decree cites one that no longer does;
+    # the citation itself is never changed here (the legal staff decide).
+    status: Literal["berlaku", "diubah", "dicabut"] = "berlaku"
+    revoked_by: Id | None = None     # the catalogue entry that revoked it
+    revoked_year: int | None = None  # when revoked_by is not in the catalogue (or to be explicit)
+    period_end: int | None = None    # the last year it covers (a plan "2010-2025" ends in 2025)
+    successor: Id | None = None      # what replaces it, when the catalogue knows it
+    note: str | None = None          # what is known about its status, shown with the warning
+    source: str | None = None        # the JDIH / peraturan.go.id page where its numbers were checked
     unverified: bool = False         # added by `zi-docgen import` from a typed citation: check it, then drop this
 
     @model_validator(mode="after")
     def _shape(self):
         if self.per_office is None and (self.number is None or self.year is None):
             raise ValueError("number and year are required")
+        if self.status == "dicabut" and self.revoked_by is None and self.revoked_year is None:
+            raise ValueError("status dicabut needs revoked_by (a catalogue id) or revoked_year")
         if self.amendments is not None and self.amendments < len(self.amended_by):
             raise ValueError("amendments is smaller than the number of amended_by entries")
         return self
@@ -272,12 +318,23 @@ class TeamDecree(Node):
     date: dt.date | Placeholder
 
 
+class JdihInfo(Node):
+    """What the JDIH record (jdihn.json) needs beyond the decree itself; written by the legal staff."""
+
+    abstrak: str | None = None       # never made up: without it the record is a draft
+    subjek: str | None = None
+    bidang_hukum: str | None = None
+    sumber: str | None = None        # where it is published, e.g. "Berita Daerah …" or "-"
+    url: str | None = None           # the base address the files are downloaded from, on the JDIH
+
+
 class YearFile(Node):
     """data/<year>/decree.yaml: what changes every year."""
 
     mengingat: list[Id]
     dasar_hukum: list[Id]
     targets: list[TargetGroup]
+    jdih: JdihInfo | None = None
     patch: Patch = Patch()
 
 
@@ -287,6 +344,9 @@ class OfficeYear(Node):
     number: str | int | Placeholder | None = None
     date: dt.date | Placeholder | None = None
     team_decree: TeamDecree | None = None
+    ketua: Official | None = None
+    salinan: CopyCertifier | None = None
+    tte: ElectronicSignature | None = None
     patch: Patch = Patch()
 
 

@@ -54,6 +54,10 @@ from ..resolve.markup import parse as parse_markup
 
 ITALIC_STYLE = "ZIAsing"          # style id of the "ZI Asing" character style in the templates
 TEMPLATE_NAMES = ("keputusan", "lampiran")
+#: Every document a build writes for an office: (output name, template, certified copy?).
+#: The original is the one to sign; the salinan is the certified copy to distribute.
+OUTPUTS = (("keputusan", "keputusan", False), ("lampiran", "lampiran", False),
+           ("keputusan-salinan", "keputusan", True), ("lampiran-salinan", "lampiran", True))
 
 # A w:t whose text holds a character docxtpl's resolve_listing turns into markup
 # (\n → <w:br/>, \t → <w:tab/>, \a → new paragraph, \f → page break). Text in a
@@ -243,9 +247,13 @@ class Renderer:
                 raise TemplateProblem(f"template error in {key}: {exc.message}", Src(f"templates/{name}.docx"),
                                       "fix the {{ }} / {% %} tags in Word, or restore the template from git") from None
 
-    def render(self, decree: Decree, name: str) -> bytes:
+    def render_all(self, decree: Decree) -> dict[str, bytes]:
+        """The original and the certified copy of the Keputusan and the Lampiran (see OUTPUTS)."""
+        return {out: self.render(decree, name, copy=copy) for out, name, copy in OUTPUTS}
+
+    def render(self, decree: Decree, name: str, copy: bool = False) -> bytes:
         tpl = self._template(name)
-        context = (keputusan_context if name == "keputusan" else lampiran_context)(decree, tpl)
+        context = (keputusan_context if name == "keputusan" else lampiran_context)(decree, tpl, copy)
         try:
             tpl.render(context, self.env, autoescape=True)
         except UndefinedError as exc:
@@ -255,28 +263,50 @@ class Renderer:
         except TemplateError as exc:
             raise TemplateProblem(f"template error: {exc}", Src.of(self.dir / f"{name}.docx"),
                                   "fix the tags in Word, or restore the template from git") from None
-        set_core_properties(tpl.docx, decree)
+        set_core_properties(tpl.docx, decree, name, copy)
         tpl.pre_processing()
         return package_bytes(tpl.docx.part.package, self._loaded[name].package.entries)
 
 
-def set_core_properties(document, decree: Decree) -> None:
-    """Title, subject, author and fixed dates: the same data gives the same docProps/core.xml."""
+def set_core_properties(document, decree: Decree, name: str = "keputusan", copy: bool = False) -> None:
+    """Title, subject, author (the office), keywords and fixed dates: the same data gives the same
+    docProps/core.xml."""
     fixed = fixed_datetime()
     props = document.core_properties
-    props.title = _plain(decree.title)
-    props.subject = f"{decree.office.name} {decree.year}"
-    props.author = "zi-docgen"
+    for key, value in core_properties(decree, name, copy).items():
+        setattr(props, key, value)
     props.last_modified_by = "zi-docgen"
     props.revision = 1
     stamp = dt.datetime.combine(decree.date, dt.time()) if decree.date else fixed
     props.created = stamp
     props.modified = stamp
     props.last_printed = fixed
-    props.keywords = "DRAFT" if decree.is_draft else ""
 
 
 # ---------------------------------------------------------------- contexts
+
+def _fit(text: str, limit: int = 255) -> str:
+    """Word's core properties hold at most 255 characters: cut at a word, marked with "…"."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def core_properties(decree: Decree, name: str, copy: bool) -> dict[str, str]:
+    """Title, subject, author (the office) and keywords: what Word, Explorer and a JDIH show."""
+    doc = "Keputusan" if name == "keputusan" else "Lampiran Keputusan"
+    words = [doc, decree.office.short_name, str(decree.year), "Zona Integritas", "WBK", "WBBM",
+             "Salinan" if copy else "Asli"]
+    if decree.is_draft:
+        words.append("DRAFT")
+    number = decree.number_line.replace("NOMOR:", "Nomor").replace("NOMOR", "Nomor").replace("TAHUN", "Tahun")
+    return {
+        "title": _fit(f"{doc} {decree.office.short_name} {number}"),
+        "subject": _fit(_plain(decree.title)),
+        "author": decree.office.name,
+        "keywords": _fit("; ".join(words)),
+        "language": "id-ID",
+    }
+
 
 @functools.lru_cache(maxsize=1024)
 def _plain(text: str) -> str:
@@ -311,23 +341,65 @@ def _konsiderans(items: tuple[RItem, ...], head: str) -> list[dict]:
              "text": _runs(it.text)} for i, it in enumerate(items)]
 
 
-def _common(decree: Decree) -> dict:
+#: The signing space of an original: empty lines where the ketua signs and stamps.
+SIGNING_SPACE = ("", "", "", "")
+#: A certified copy shows "ttd." where the original was signed.
+COPY_MARK = ("", "ttd.", "")
+
+
+def _sign_place(decree: Decree, copy: bool) -> list[str]:
+    """What stands between the jabatan and the name: a signing space, "ttd.", or the TTE statement."""
+    if copy:
+        return list(COPY_MARK)
+    if decree.tte:
+        return ["", *decree.tte, ""]
+    return list(SIGNING_SPACE)
+
+
+def _salinan(decree: Decree, copy: bool) -> list[dict]:
+    """The "Salinan sesuai dengan aslinya" block: in the certified copy only (a list of 0 or 1)."""
+    if not copy:
+        return []
+    jabatan = decree.salinan_jabatan.strip()
+    return [{
+        "unit": [f"SEKRETARIAT {decree.office.body.upper()}", decree.office.region.upper()],
+        "jabatan": jabatan if jabatan.endswith(",") else jabatan + ",",
+        "space": ["", *decree.tte, ""] if decree.tte else list(SIGNING_SPACE),
+        "name": decree.salinan_name,
+        "nip": [f"NIP. {decree.salinan_nip}"] if decree.salinan_nip else [],
+    }]
+
+
+def _common(decree: Decree, copy: bool = False) -> dict:
+    signer = _split_name(decree, decree.signer_jabatan, upper=True)
     return {
         "draft_mark": "DRAFT" if decree.is_draft else "",
         "number": decree.number,
+        "number_line": decree.number_line,
         "year": decree.year,
         "title_upper": _plain(decree.title).upper(),
         "core_title": _plain(decree.title),
         "seat": decree.seat,
         "date_text": decree.date_text,
-        "signer_lines": _split_name(decree, "Ketua", upper=True)[:-1] + [_split_name(decree, "Ketua", True)[-1] + ","],
+        "signer_lines": signer[:-1] + [signer[-1] + ","],
         "signer_name": decree.signer_name.upper(),
+        "sign_place": _sign_place(decree, copy),
+        "salinan": _salinan(decree, copy),
     }
 
 
-def keputusan_context(decree: Decree, tpl: DocxTemplate | None = None) -> dict:
-    ctx = _common(decree)
+def _logo(decree: Decree, tpl) -> list:
+    if decree.logo is None or tpl is None:
+        return []
+    from docx.shared import Mm as _Mm
+
+    return [InlineImage(tpl, str(decree.logo), height=_Mm(25))]
+
+
+def keputusan_context(decree: Decree, tpl: DocxTemplate | None = None, copy: bool = False) -> dict:
+    ctx = _common(decree, copy)
     ctx.update({
+        "logo": _logo(decree, tpl),
         "kop": [decree.office.body.upper(), decree.office.region.upper()],
         "heading": decree.heading_title,
         "jabatan": decree.jabatan,
@@ -335,9 +407,6 @@ def keputusan_context(decree: Decree, tpl: DocxTemplate | None = None) -> dict:
         "mengingat": _konsiderans(decree.mengingat, "Mengingat"),
         "menetapkan": _runs(decree.menetapkan),
         "diktum": [{"label": d.label, "text": _runs(d.text)} for d in decree.diktum],
-        "salinan_unit": [f"SEKRETARIAT {decree.office.body.upper()}", decree.office.region.upper()],
-        "salinan_jabatan": decree.salinan_jabatan,
-        "salinan_name": decree.salinan_name,
     })
     return ctx
 
@@ -387,7 +456,8 @@ def _block(b: RBlock, decree: Decree, tpl) -> dict:
     return {
         "headings": [b.text] if b.kind == "heading" else [],
         "paragraphs": [_runs(b.text)] if b.kind == "para" else [],
-        "entries": [_item(it) for it in b.items],
+        "entries": [_item(it) for it in b.items] if b.generated != "dasar_hukum" else [],
+        "bases": [_item(it) for it in b.items] if b.generated == "dasar_hukum" else [],
         "figures": [_figure(decree, tpl)] if b.kind == "figure" and tpl is not None else [],
     }
 
@@ -399,16 +469,16 @@ def _chapter(ch: RChapter, decree: Decree, tpl) -> dict:
                          for s in ch.sections]}
 
 
-def lampiran_context(decree: Decree, tpl: DocxTemplate | None = None) -> dict:
-    ctx = _common(decree)
+def lampiran_context(decree: Decree, tpl: DocxTemplate | None = None, copy: bool = False) -> dict:
+    ctx = _common(decree, copy)
     cover = list(decree.cover)
     ctx.update({
-        "header_lines": ["LAMPIRAN", decree.heading_title, f"NOMOR {decree.number} TAHUN {decree.year}",
+        "header_lines": ["LAMPIRAN", decree.heading_title, decree.number_line,
                          f"TENTANG {_plain(decree.title).upper()}"],
         "cover_first": cover[:1],
         "cover_rest": cover[1:],
         "kata_pengantar": [_runs(b.text) for b in decree.kata_pengantar if b.kind == "para"],
-        "signer_lines_title": _split_name(decree, "Ketua", upper=False),
+        "signer_lines_title": _split_name(decree, decree.signer_jabatan, upper=False),
         "signer_name_title": decree.signer_name,
         "chapters": [_chapter(ch, decree, tpl) for ch in decree.chapters],
         "penutup": _chapter(decree.penutup, decree, tpl),

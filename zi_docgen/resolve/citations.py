@@ -41,6 +41,7 @@ class Cited:
     date_text: str | None   # as cited ("5 Januari 2026", or a placeholder)
     issuer: str | None
     title: str
+    year_in_number: bool = False   # a naskah dinas number ("…/I/2026") already holds the year
 
     def sort_key(self):
         num = int(self.number) if self.number.isdigit() else 0
@@ -52,7 +53,7 @@ def designation(c: Cited) -> str:
     if c.reg.kind == "UUD":
         return f"{name} Tahun {c.year}"
     out = f"{name} Nomor {c.number}"
-    if not c.reg.year_in_number:
+    if not (c.reg.year_in_number or c.year_in_number):
         out += f" Tahun {c.year}"
     if c.reg.cite_date and c.date_text:
         out += f" tanggal {c.date_text}"

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Iterator, Literal
 
 from . import citations, labels
@@ -17,9 +19,10 @@ from .dates import long_date
 from .document import BlockKind, Generated, Node, Role, address, build_tree, index, split_address
 from ..errors import DataError, Src, did_you_mean
 from ..load.dataset import DataSet, build_common
-from ..load.model import (Area, Block, Chapter, ListItem, Numbering, Office, OfficeYear, Placeholder, Regulation,
-                    TargetGroup, MONTHS)
+from ..load.model import (Area, Block, Chapter, JdihInfo, ListItem, Numbering, Office, OfficeYear, Placeholder,
+                          Regulation, TargetGroup, MONTHS)
 from .textvars import expand
+from .zona import HASIL_90_2021
 
 
 @dataclass(frozen=True)
@@ -142,6 +145,11 @@ class Decree:
     placeholders: tuple[PlaceholderUse, ...]
     srcs: dict[str, Src | None] = field(default_factory=dict, compare=False, repr=False)
     forced_draft: bool = False     # built with --draft despite check errors
+    signer_jabatan: str = "Ketua"  # "Plh. Ketua" when someone signs for the ketua
+    salinan_nip: str = ""
+    tte: tuple[str, ...] = ()      # the electronic-signature statement, when the office signs with TTE
+    logo: Path | None = None       # the heading's image, when the office has one
+    jdih: JdihInfo | None = None   # what the JDIH record needs beyond the decree
 
     @property
     def is_draft(self) -> bool:
@@ -152,12 +160,19 @@ class Decree:
         return self.office.seat
 
     @property
+    def number_line(self) -> str:
+        """The number under the heading, in the office's style; the year is printed once."""
+        if self.office.number_style == "naskah_dinas":
+            return f"NOMOR: {self.number}"
+        return f"NOMOR {self.number} TAHUN {self.year}"
+
+    @property
     def heading_title(self) -> str:
         return f"KEPUTUSAN {self.office.name.upper()}"
 
     @property
     def jabatan(self) -> str:
-        return f"KETUA {self.office.name.upper()},"
+        return f"{self.signer_jabatan.upper()} {self.office.name.upper()},"
 
     @property
     def menetapkan(self) -> str:
@@ -266,13 +281,17 @@ def resolve(ds: DataSet, year: int, office_id: str) -> Decree:
     if isinstance(date, dt.date) and date.year != year:
         raise DataError(f"the decree date {date.isoformat()} is not in {year}", oy.src_of("date"),
                         "the year in the title must equal the year of signing")
+    if not isinstance(number, Placeholder):
+        validate_number(str(number), office, year, date if isinstance(date, dt.date) else None,
+                        oy.src_of("number") or oy_src)
 
     areas = [a for a in lam.areas if r.applies(a)]
     pengungkit = [a for a in areas if a.kind == "pengungkit"]
     r.base_vars = {
         "office": office,
         "year": year,
-        "areas": _Vars(pengungkit=labels.join_list([a.name for a in pengungkit])),
+        "areas": _Vars(pengungkit=labels.join_list([a.name for a in pengungkit]),
+                       hasil=" serta ".join(HASIL_90_2021)),
         "refs": _Vars(preceding=""),
     }
     title = r.text(kep.title, kep.src_of("title"))
@@ -301,9 +320,35 @@ def resolve(ds: DataSet, year: int, office_id: str) -> Decree:
     cover = tuple(r.text(line, lam.src_of("cover")).upper() for line in lam.cover)
     targets = _targets(r, target_groups, areas)
 
-    signer = r.note(office.ketua.name, office.ketua.src_of("name"), "ketua.name")
-    sal_jab = r.note(office.salinan.jabatan, office.salinan.src_of("jabatan"), "salinan.jabatan")
-    sal_name = r.note(office.salinan.name, office.salinan.src_of("name"), "salinan.name")
+    # Officials are data of the year: a new ketua in 2027 never reaches the 2026 documents.
+    ketua, salinan = oy.ketua, oy.salinan
+    if ketua is not None:
+        signer = r.note(ketua.name, ketua.src_of("name"), "ketua.name")
+        signer_jabatan = ketua.jabatan
+        if ketua.to_confirm:
+            r.placeholders.append(PlaceholderUse(f"confirm the ketua for {year} ({signer}), then remove to_confirm",
+                                                 ketua.src_of("to_confirm")))
+    else:
+        signer = r.note(Placeholder(placeholder=f"Nama Ketua {office.short_name}"), oy_src, "ketua.name",
+                        r.oy_missing)
+        signer_jabatan = "Ketua"
+    if salinan is not None:
+        sal_jab = r.note(salinan.jabatan, salinan.src_of("jabatan"), "salinan.jabatan")
+        sal_name = r.note(salinan.name, salinan.src_of("name"), "salinan.name")
+        if salinan.to_confirm:
+            r.placeholders.append(PlaceholderUse(f"confirm the salinan signer for {year} ({sal_name}), "
+                                                 f"then remove to_confirm", salinan.src_of("to_confirm")))
+    else:
+        sal_jab = r.note(Placeholder(placeholder=f"Jabatan pengesah salinan Sekretariat {office.short_name}"),
+                         oy_src, "salinan.jabatan", r.oy_missing)
+        sal_name = r.note(Placeholder(placeholder=f"Nama pengesah salinan Sekretariat {office.short_name}"),
+                          oy_src, "salinan.name", r.oy_missing)
+    logo = None
+    if office.logo:
+        logo = (ds.root / office.logo).resolve()
+        if not logo.is_file():
+            raise DataError(f"the logo '{office.logo}' does not exist", office.src_of("logo"),
+                            "give a PNG or JPEG path relative to the data folder, or remove logo:")
 
     # Placeholders are listed once per place, in order of appearance.
     seen, uses = set(), []
@@ -317,16 +362,47 @@ def resolve(ds: DataSet, year: int, office_id: str) -> Decree:
         date=date if isinstance(date, dt.date) else None, date_text=date_text,
         title=title, menimbang=menimbang, mengingat=mengingat, diktum=diktum,
         signer_name=signer, salinan_jabatan=sal_jab, salinan_name=sal_name,
+        signer_jabatan=signer_jabatan, salinan_nip=(salinan.nip or "") if salinan else "",
+        tte=tuple(oy.tte.statement) if oy.tte else (), logo=logo, jdih=yd.file.jdih,
         cover=cover, kata_pengantar=kata_pengantar, chapters=chapters, penutup=penutup,
         areas=r_areas,
-        hasil_names=tuple(plain(r.text(t.text, t.src_of("text"))) for a in areas if a.kind == "hasil"
-                          for t in a.targets if r.applies(t)),
+        hasil_names=HASIL_90_2021,  # one definition: the figure and {{ areas.hasil }} read it
         targets_title=r.text(lam.targets_title, lam.src_of("targets_title")),
         targets=targets, placeholders=tuple(uses),
         srcs={"title": kep.src_of("title"), "cover": lam.src_of("cover"),
               "targets_title": lam.src_of("targets_title"), "number": oy.src_of("number") or oy_src,
-              "date": oy.src_of("date") or oy_src},
+              "date": oy.src_of("date") or oy_src,
+              "ketua": (ketua.src if ketua is not None else None) or oy_src,
+              "salinan": (salinan.src if salinan is not None else None) or oy_src},
     )
+
+
+# 1/HK.03.1-Kpt/61/Prov/I/2027: serial / classification-Kpt / unit code / unit / month (roman) / year.
+NASKAH_DINAS = re.compile(r"^(?P<serial>\d+)/(?P<klas>[A-Z]{2,4}(?:\.\d+)*)-Kpt/(?P<unit_code>\d+)/"
+                          r"(?P<unit>[A-Za-z]+)/(?P<month>[IVX]+)/(?P<year>\d{4})$")
+
+
+def validate_number(number: str, office: Office, year: int, date: dt.date | None, src: Src | None) -> None:
+    """A decree number must have the form of the office's number style (offices.yaml number_style)."""
+    if office.number_style == "peraturan":
+        if not number.isdigit():
+            hint = ("that is a naskah dinas number: set number_style: naskah_dinas for the office in offices.yaml"
+                    if NASKAH_DINAS.match(number) else "write the number alone, e.g. number: 5")
+            raise DataError(f"decree number '{number}' is not a whole number (number style peraturan: "
+                            f"NOMOR 5 TAHUN {year})", src, hint)
+        return
+    m = NASKAH_DINAS.match(number)
+    if not m:
+        raise DataError(f"decree number '{number}' is not a naskah dinas number", src,
+                        f"write it like 1/HK.03.1-Kpt/61/Prov/I/{year}, or set number_style: peraturan "
+                        f"for the office in offices.yaml")
+    if int(m["year"]) != year:
+        raise DataError(f"decree number '{number}' ends in {m['year']}, not {year}", src,
+                        "the last part of the number is the year of the decree")
+    if date is not None and m["month"] != labels.roman(date.month):
+        raise DataError(f"decree number '{number}' has month {m['month']}, but the decree is dated "
+                        f"{date.isoformat()} (month {labels.roman(date.month)})", src,
+                        "the roman numeral before the year is the month of signing")
 
 
 def _legal_bases(r: _Resolver, ids: list[str], raw_list: Any, what: str) -> tuple[RItem, ...]:
@@ -363,7 +439,7 @@ def _cited(r: _Resolver, rid: str, reg: Regulation) -> citations.Cited:
         date_text = (r.note(date, src, "team_decree.date", r.oy_missing) if isinstance(date, Placeholder)
                      else long_date(date))
         return citations.Cited(rid, reg, number, r.year, date if isinstance(date, dt.date) else None,
-                               date_text, issuer, title)
+                               date_text, issuer, title, year_in_number=bool(NASKAH_DINAS.match(number)))
     date_text = long_date(reg.date) if reg.date else None
     return citations.Cited(rid, reg, str(reg.number), int(reg.year), reg.date, date_text, issuer, title)
 
@@ -407,7 +483,10 @@ class _LampiranCtx:
             elif b.items is not None:
                 yield RBlock(b.id, "list", items=self.items(b.items, b.numbering), src=b.src)
             elif b.generate == "dasar_hukum":
-                items = tuple(RItem(it.id, labels.item_label(b.numbering, i + 1), it.text, it.src,
+                # Body text: the list ends its last item with "." (Mengingat keeps ";" throughout).
+                n = len(self.dasar_hukum)
+                items = tuple(RItem(it.id, labels.item_label(b.numbering, i + 1),
+                                    it.text[:-1] + "." if i == n - 1 and it.text.endswith(";") else it.text, it.src,
                                     generated="dasar_hukum", role="legal-basis")
                               for i, it in enumerate(self.dasar_hukum))
                 yield RBlock(b.id, "list", items=items, src=b.src, generated="dasar_hukum", role="legal-bases")

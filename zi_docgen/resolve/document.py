@@ -200,9 +200,10 @@ def build_tree(d: Any) -> Node:
         klist("menimbang", d.menimbang),
         klist("mengingat", d.mengingat),
         klist("diktum", d.diktum),
-        field("penandatangan", d.signer_name, office.ketua.src_of("name")),
-        field("salinan-jabatan", d.salinan_jabatan, office.salinan.src_of("jabatan")),
-        field("salinan-nama", d.salinan_name, office.salinan.src_of("name")),
+        field("penandatangan-jabatan", d.signer_jabatan, s.get("ketua")),
+        field("penandatangan", d.signer_name, s.get("ketua")),
+        field("salinan-jabatan", d.salinan_jabatan, s.get("salinan")),
+        field("salinan-nama", d.salinan_name, s.get("salinan")),
     ))
     cover = Node("cover", "cover", "lampiran/cover", children=tuple(
         Node("line", f"cover-{i + 1}", f"lampiran/cover/cover-{i + 1}", "", line, s.get("cover"))

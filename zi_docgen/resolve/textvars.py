@@ -24,7 +24,7 @@ _ENV = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
 #: range, attributes of these objects that are not listed, the bare objects), is an
 #: error at its file:line, so that nothing of Python's internals reaches a decree.
 DOCUMENTED = ("office.name", "office.short_name", "office.body", "office.region", "office.seat",
-              "office.province", "year", "decree.title", "refs.preceding", "areas.pengungkit")
+              "office.province", "year", "decree.title", "refs.preceding", "areas.pengungkit", "areas.hasil")
 _OBJECTS = {name.split(".")[0] for name in DOCUMENTED if "." in name}
 
 

@@ -24,6 +24,7 @@ from typing import Callable, Sequence
 from ..errors import BuildInterrupted, BuildRefused, OutputError, PdfError, Src, ZiError, display_path
 from ..i18n import _
 from ..load.dataset import DataSet, load_dataset
+from ..publish.jdih import jdih_json
 from ..publish.transaction import ManifestEntry, Publication
 from ..render.renderer import TEMPLATE_NAMES, Renderer
 from ..resolve.decree import PlaceholderUse, resolve
@@ -93,7 +94,9 @@ class _Worker:
             if errors and job.draft:
                 decree = dataclasses.replace(decree, forced_draft=True)
         render = not (errors and not job.draft) and not (job.final and decree.placeholders)
-        docs = {name: self.renderer.render(decree, name) for name in TEMPLATE_NAMES} if render else None
+        docs = self.renderer.render_all(decree) if render else None
+        if docs is not None:
+            docs["jdihn.json"] = jdih_json(decree)   # the JDIH record, published with the documents
         return OfficeResult(office_id, decree.is_draft, list(decree.placeholders), errors, docs)
 
 

@@ -317,7 +317,7 @@ class DataStore:
 
     def value_version(self, what: str, year: int | None = None, office: str | None = None) -> str:
         """Version of an office-level value: 'office-year' (number, date, team decree),
-        'official' (the office's registry entry), 'mengingat' / 'dasar_hukum' (the year's lists)."""
+        'official' (the office's ketua and salinan for the year), 'mengingat' / 'dasar_hukum' (the year's lists)."""
         return token_of(self._value(what, year, office))
 
     def _value(self, what: str, year: int | None, office: str | None) -> Any:
@@ -327,8 +327,9 @@ class DataStore:
             raw = raw or {}
             return {k: raw.get(k) for k in ("number", "date", "team_decree")}
         if what == "official":
-            raw = pyyaml.safe_load(self.path("offices.yaml").read_text(encoding="utf-8"))
-            return next((o for o in raw.get("offices", []) if o.get("id") == office), None)
+            p = self.path(self.office_file(year, office))
+            raw = (pyyaml.safe_load(p.read_text(encoding="utf-8")) if p.exists() else None) or {}
+            return {k: raw.get(k) for k in ("ketua", "salinan")}
         if what in ("mengingat", "dasar_hukum"):
             raw = pyyaml.safe_load(self.path(f"{year}/decree.yaml").read_text(encoding="utf-8"))
             return raw.get(what)
@@ -939,28 +940,41 @@ class Edit:
         doc.insert(pos, key, value)
 
     def set_official(self, office_id: str, role: Literal["ketua", "salinan"], field: str, value: str | None) -> None:
-        """An official's name (or the certifier's jabatan) in offices.yaml; empty = placeholder."""
+        """An official's name (or the certifier's jabatan) for this year, in <year>/offices/<id>.yaml.
+
+        Officials are data of the year: changing 2027's never touches 2026. Empty = placeholder.
+        Setting a value also confirms it (drops new-year's to_confirm)."""
         if (role, field) not in (("ketua", "name"), ("salinan", "name"), ("salinan", "jabatan")):
             raise EditRefused(f"cannot set {role}.{field}", Src.of(self.store.path("offices.yaml")))
-        doc = self.doc("offices.yaml")
-        entry = next((o for o in doc.get("offices", []) if o.get("id") == office_id), None)
-        if entry is None:
-            raise EditRefused(f"unknown office '{office_id}'", Src.of(self.store.path("offices.yaml")))
-        holder = entry.get(role)
-        if holder is None:
-            holder = CommentedMap()
-            entry[role] = holder
+        if office_id != self._need_office():
+            raise EditRefused(f"this edit is for office '{self.office}', not '{office_id}'",
+                              Src.of(self.store.path("offices.yaml")))
         ds = self.store.dataset()
         office = ds.offices.get(office_id)
+        if office is None:
+            raise EditRefused(f"unknown office '{office_id}'", Src.of(self.store.path("offices.yaml")))
+        doc = self._office_doc()
+        holder = doc.get(role)
+        if holder is None:
+            holder = CommentedMap()
+            pos = sum(1 for k in doc if k in ("number", "date", "team_decree", "ketua"))
+            doc.insert(pos, role, holder)
+        holder.pop("to_confirm", None)
         if value is None or not str(value).strip():
             what = {"ketua": "Nama Ketua", "salinan": "Nama pengesah salinan"}[role] if field == "name" \
-                else "Jabatan pengesah salinan"
-            ph = CommentedMap(placeholder=f"{what} {office.short_name if office else office_id}")
+                else "Jabatan pengesah salinan Sekretariat"
+            ph = CommentedMap(placeholder=f"{what} {office.short_name}")
             ph.fa.set_flow_style()
             holder[field] = ph
         else:
-            holder[field] = styled_text(" ".join(str(value).split()), 6)
-        self.done.append(f"ubah {role} {field} ({office_id})")
+            holder[field] = styled_text(" ".join(str(value).split()), 4)
+        if role == "salinan" and not ("jabatan" in holder and "name" in holder):
+            other = "name" if field == "jabatan" else "jabatan"
+            what = "Nama pengesah salinan" if other == "name" else "Jabatan pengesah salinan Sekretariat"
+            ph = CommentedMap(placeholder=f"{what} {office.short_name}")
+            ph.fa.set_flow_style()
+            holder[other] = ph
+        self.done.append(f"ubah {role} {field} ({office_id}, {self.year})")
 
     # ---- legal bases
 

@@ -20,10 +20,17 @@ def registry_words(data: Path) -> set[str]:
     from ..load.dataset import load_dataset
 
     words: set[str] = set()
-    for o in load_dataset(data).offices.values():
-        for value in (o.name, o.short_name, o.province, o.seat, o.ketua.name, o.salinan.name):
+    ds = load_dataset(data)
+    for o in ds.offices.values():
+        for value in (o.name, o.short_name, o.province, o.seat):
             if isinstance(value, str):
                 words.update(re.findall(r"[\w'-]+", value))
+    # officials are per year
+    for year in ds.years:
+        for oy in ds.year(year).office_files.values():
+            for value in (oy.ketua.name if oy.ketua else None, oy.salinan.name if oy.salinan else None):
+                if isinstance(value, str):
+                    words.update(re.findall(r"[\w'-]+", value))
     return words
 
 
@@ -908,13 +915,17 @@ class _Importer:
             self.ev("info", rec.date_where, "seat", _("'Ditetapkan di {got}' but the office's seat is {seat}")
                     .format(got=rec.seat, seat=self.office.seat))
         names = [u for u in rec.signers if u.text and not u.text.isupper()] or rec.signers
+        # officials are data of the year (the office's year file)
+        ketua = oy.ketua if oy else None
+        salinan = oy.salinan if oy else None
         if names:
             u = names[0]
             name = u.text if not u.text.isupper() else u.text.title()
-            self.official("ketua.name", self.office.ketua.name, name, u.where)
+            self.official("ketua.name", ketua.name if ketua else None, name, u.where)
         if rec.salinan_name:
-            self.official("salinan.jabatan", self.office.salinan.jabatan, rec.salinan_jabatan, rec.salinan_where)
-            self.official("salinan.name", self.office.salinan.name, rec.salinan_name, rec.salinan_where)
+            self.official("salinan.jabatan", salinan.jabatan if salinan else None, rec.salinan_jabatan,
+                          rec.salinan_where)
+            self.official("salinan.name", salinan.name if salinan else None, rec.salinan_name, rec.salinan_where)
 
     def official(self, key: str, have: Any, got: str, where: str) -> None:
         if not got or _is_placeholder(got):

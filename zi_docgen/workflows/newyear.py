@@ -9,6 +9,9 @@ What the new year copies, and how:
   comments) except the top-level keys `number`, `date` and `team_decree`: those
   must be decided anew each year, so they become placeholders, which makes
   every document a DRAFT until someone fills them in.
+* the officials (`ketua`, `salinan`) are carried forward with `to_confirm: true`:
+  the documents stay DRAFT until someone confirms they are still in office
+  (and removes the flag) or writes the new official.
 * anything else in the year folder (ERRATA.md: the corrections to the signed
   decree of OLD) belongs to OLD and is not copied.
 
@@ -41,6 +44,8 @@ MIN_YEAR, MAX_YEAR = 2000, 2099
 
 # The keys of an office's year file that are decided anew every year.
 RENEWED_KEYS = ("number", "date", "team_decree")
+# The officials: carried forward, to be confirmed.
+CONFIRMED_KEYS = ("ketua", "salinan")
 
 
 @dataclass(frozen=True)
@@ -95,6 +100,22 @@ def renew_office_file(text: str, new: int, path: Path) -> str:
     spans: list[tuple[int, int]] = []
     first_key = None
     if isinstance(root, yaml.MappingNode):
+        officials = [(k, v) for k, v in root.value
+                     if isinstance(k, yaml.ScalarNode) and k.value in CONFIRMED_KEYS and isinstance(v, yaml.MappingNode)]
+        # Bottom up, so that the line numbers of the earlier ones stay right.
+        for k, v in sorted(officials, key=lambda kv: -kv[0].start_mark.line):
+            start, stop = _line_span(k, v)
+            value = yaml.safe_load("\n".join(lines[start:stop])) or {}
+            body = value.get(k.value) if isinstance(value, dict) else None
+            if not isinstance(body, dict):
+                continue
+            body = {key: val for key, val in body.items() if key != "to_confirm"}
+            body["to_confirm"] = True
+            dumped = yaml.safe_dump({k.value: body}, allow_unicode=True, sort_keys=False, width=100).splitlines()
+            note = "# Carried forward by zi-docgen new-year: confirm, then remove to_confirm."
+            lines[start:stop] = ([] if start and lines[start - 1] == note else [note]) + dumped
+        text = "\n".join(lines) + "\n"
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
         for k, v in root.value:
             if first_key is None:
                 first_key = k.start_mark.line
@@ -245,15 +266,17 @@ def checklist(ds: DataSet, data: Path, old: int, new: int, copied: list[tuple[Pa
     if re.search(r"^patch:", decree_text, re.M):
         todos.append(_Todo(decree, _("patch: the changes made for {old} were kept; check they still hold in "
                                      "{new}").format(old=old, new=new)))
-    pending_officials = sorted({o.short_name for o in ds.offices.values()
-                                for v in (o.ketua.name, o.salinan.jabatan, o.salinan.name)
-                                if not isinstance(v, str)})
-    todos.append(_Todo(display_path(data / "offices.yaml"),
-                       _("ketua and salinan: check the officials are still in office")
-                       + ("; " + ngettext("{n} satker still has placeholders there",
-                                          "{n} satker still have placeholders there",
-                                          len(pending_officials)).format(n=len(pending_officials))
-                          if pending_officials else "")))
+    for path, text in copied:
+        if path.parent.name == "offices":
+            for n, ln in enumerate(text.splitlines(), 1):
+                if ln.strip() == "to_confirm: true":
+                    todos.append(_Todo(f"{display_path(path)}:{n}",
+                                       _("to_confirm: is this official still in office in {new}? confirm (remove "
+                                         "the line) or write the new name and jabatan").format(new=new)))
+    if without:
+        todos.append(_Todo(display_path(data / str(new) / "offices"),
+                           _("ketua and salinan: {n} satker have no officials for {new} yet; they print as "
+                             "placeholders until written in offices/<id>.yaml").format(n=len(without), new=new)))
     review: list[_Todo] = []
     for path, text in copied:
         review.extend(_old_year_literals(path, text, old))
