@@ -218,7 +218,10 @@ def test_build_and_download_docx(client: TestClient):
         time.sleep(0.1)
     assert "Gagal" not in page, page
     links = re.findall(r'href="(/jobs/[0-9a-f]+/file/\d+)"', page)
-    assert len(links) == 4   # the original and the certified copy of the Keputusan and the Lampiran
+    # The original and the certified copy of the Keputusan and the Lampiran, and the JDIH record.
+    assert len(links) == 5
+    for name in ("keputusan.docx", "lampiran.docx", "keputusan-salinan.docx", "lampiran-salinan.docx", "jdihn.json"):
+        assert name in page, name
     r = client.get(links[0])
     assert r.headers["content-type"].startswith("application/vnd.openxmlformats")
     text = "\n".join(p.text for p in Document(io.BytesIO(r.content)).paragraphs)
