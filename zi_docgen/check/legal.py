@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
+from ..i18n import _
 from ..load.dataset import DataSet
 from ..resolve import citations
 from ..resolve.decree import Decree
@@ -38,7 +39,8 @@ def bound_forms(text: str) -> list[tr.Hit]:
         # Before a capital (a name, an abbreviation) the bound form takes a hyphen: pasca-Pemilu, non-ASN.
         joined = f"{prefix}-{word}" if word[:1].isupper() else f"{prefix}{word}"
         out.append(tr.Hit(m.start(), m.end(), "error", "bound-form",
-                          f"'{m.group(0)}': '{prefix}' is a bound form, written together with the next word",
+                          _("'{text}': '{prefix}' is a bound form, written together with the next word").format(
+                              text=m.group(0), prefix=prefix),
                           joined))
     return out
 
@@ -57,7 +59,8 @@ def pleonasms(text: str) -> list[tr.Hit]:
     for m in _PLEONASM.finditer(text):
         key = " ".join(m.group(1).lower().split())
         out.append(tr.Hit(m.start(), m.end(), "error", "pleonasm",
-                          f"'{m.group(1)}' says the same thing twice", f"one of: {PLEONASMS[key]}"))
+                          _("'{text}' says the same thing twice").format(text=m.group(1)),
+                          _("one of: {choices}").format(choices=PLEONASMS[key])))
     return out
 
 
@@ -66,7 +69,7 @@ _DI_TAHUN = re.compile(r"(?<![\w-])(di)\s+(tahun)(?![\w-])", re.I)
 
 def di_tahun(text: str) -> list[tr.Hit]:
     return [tr.Hit(m.start(), m.end(), "error", "di-tahun",
-                   f"'{m.group(0)}': time takes 'pada', not 'di'", tr.match_case("pada", m.group(1)) + " tahun")
+                   _("'{text}': time takes 'pada', not 'di'").format(text=m.group(0)), tr.match_case("pada", m.group(1)) + " tahun")
             for m in _DI_TAHUN.finditer(text)]
 
 
@@ -75,7 +78,7 @@ _SEBAGAIMANA = re.compile(r"(?<![\w-])sebagaimana\s+(?:dalam\s+)?(Pasal|ayat|hur
 
 def sebagaimana(text: str) -> list[tr.Hit]:
     return [tr.Hit(m.start(), m.end(), "error", "sebagaimana",
-                   f"'{m.group(0)}': a reference reads 'sebagaimana dimaksud dalam …'",
+                   _("'{text}': a reference reads 'sebagaimana dimaksud dalam …'").format(text=m.group(0)),
                    f"sebagaimana dimaksud dalam {m.group(1)}")
             for m in _SEBAGAIMANA.finditer(text)]
 
@@ -119,13 +122,14 @@ def mixed_case(text: str) -> list[tr.Hit]:
         if key not in seen:
             seen[key] = (i, a, b, start)
             continue
-        _, a0, b0, start0 = seen[key]
+        _i0, a0, b0, _start0 = seen[key]
         # The same first word, the second capitalised differently; a small word after a name
         # ("Zona Integritas Menuju" in a regulation's title) keeps the title's capitals.
         if a0 == a and b0 != b and b.lower() not in _SMALL_WORDS:
             out.append(tr.Hit(i, j + len(b), "warning", "case-mixed",
-                              f"'{a} {b}' is written '{a0} {b0}' earlier in the same paragraph",
-                              "write it one way"))
+                              _("'{a} {b}' is written '{a0} {b0}' earlier in the same paragraph").format(
+                                  a=a, b=b, a0=a0, b0=b0),
+                              _("write it one way")))
     return out
 
 
@@ -181,19 +185,20 @@ def lapsed(ds: DataSet, rid: str, year: int) -> str | None:
         by = regs.get(reg.revoked_by) if reg.revoked_by else None
         when = reg.revoked_year or (by.year if by is not None else None)
         if when is not None and when <= year:
-            reasons.append(f"revoked in {when}" + (f" by {_designation(by)}" if by is not None else ""))
+            reasons.append(_("revoked in {year} by {regulation}").format(year=when, regulation=_designation(by))
+                           if by is not None else _("revoked in {year}").format(year=when))
     if reg.period_end is not None and reg.period_end < year:
-        reasons.append(f"its period ended in {reg.period_end}")
+        reasons.append(_("its period ended in {year}").format(year=reg.period_end))
     if not reasons:
         return None
     succ = regs.get(reg.successor) if reg.successor else None
     if succ is not None:
-        known = f"the catalogue names its successor: {_designation(succ)}"
+        known = _("the catalogue names its successor: {regulation}").format(regulation=_designation(succ))
     elif reg.note:
-        known = f"the catalogue knows: {' '.join(reg.note.split())}"
+        known = _("the catalogue knows: {note}").format(note=" ".join(reg.note.split()))
     else:
-        known = "the catalogue knows no successor: look it up on the JDIH"
-    return f"{_designation(reg)}: {' and '.join(reasons)}; {known}"
+        known = _("the catalogue knows no successor: look it up on the JDIH")
+    return f"{_designation(reg)}: {_(' and ').join(reasons)}; {known}"
 
 
 # ---------------------------------------------------------------- over one decree
@@ -226,8 +231,8 @@ def findings(decree: Decree, ds: DataSet, units) -> list[tuple]:
                 taken.append((start, end))
                 example = next(iter(sorted(italic)))
                 out.append((at(u, start), "warning", "italic-mixed",
-                            f"'{u.text[start:end]}' is a foreign term outside italics, while others are in "
-                            f"italics (e.g. *{example}*)", f"*{u.text[start:end]}*"))
+                            _("'{text}' is a foreign term outside italics, while others are in italics (e.g. *{example}*)")
+                            .format(text=u.text[start:end], example=example), f"*{u.text[start:end]}*"))
 
     # komponen hasil: the target group reads PermenPANRB 90/2021's names, in its order
     hasil_areas = {a.id for a in decree.areas if a.kind == "hasil"}
@@ -239,8 +244,9 @@ def findings(decree: Decree, ds: DataSet, units) -> list[tuple]:
             bad = next((i for i, (a, b) in enumerate(zip(labels, HASIL_90_2021)) if a != b), None)
             src = g.rows[bad].src if bad is not None else g.src
             out.append((src, "error", "komponen-hasil",
-                        f"target group {g.label} {g.name} reads {' / '.join(labels) or 'nothing'}",
-                        " / ".join(HASIL_90_2021) + " (PermenPANRB 90/2021, in this order)"))
+                        _("target group {label} {name} reads {rows}").format(
+                            label=g.label, name=g.name, rows=" / ".join(labels) or _("nothing")),
+                        _("{names} (PermenPANRB 90/2021, in this order)").format(names=" / ".join(HASIL_90_2021))))
 
     # legal bases: lapsed ones (cited in the lists, or named in the text), and unverified numbers
     yd = ds.year(decree.year)
@@ -252,8 +258,9 @@ def findings(decree: Decree, ds: DataSet, units) -> list[tuple]:
             why = lapsed(ds, rid, decree.year) if rid in regs else None
             if why:
                 out.append((src, "warning", "regulation-status",
-                            f"{what} cites a regulation that no longer holds in {decree.year}: {why}",
-                            "the legal staff decide: keep, replace or remove it"))
+                            _("{part} cites a regulation that no longer holds in {year}: {why}").format(
+                                part=what.replace("_", " "), year=decree.year, why=why),
+                            _("the legal staff decide: keep, replace or remove it")))
     for rid, reg in regs.items():
         why = lapsed(ds, rid, decree.year)
         if not why or reg.per_office:
@@ -264,8 +271,9 @@ def findings(decree: Decree, ds: DataSet, units) -> list[tuple]:
             # a citation in Mengingat or Dasar Hukum starts with the designation: reported above
             if m and m.start() > 0:
                 out.append((at(u, m.start()), "warning", "regulation-status",
-                            f"the text relies on a regulation that no longer holds in {decree.year}: {why}",
-                            "the legal staff decide how to word it"))
+                            _("the text relies on a regulation that no longer holds in {year}: {why}").format(
+                                year=decree.year, why=why),
+                            _("the legal staff decide how to word it")))
     cited = []
     for rid in (*yd.file.mengingat, *yd.file.dasar_hukum):
         if rid in regs and rid not in cited:
@@ -277,6 +285,6 @@ def findings(decree: Decree, ds: DataSet, units) -> list[tuple]:
             continue
         if not reg.source or reg.unverified:
             out.append((reg.src_of("title") or reg.src, "note", "regulation-source",
-                        f"{_designation(reg)}: no source for its numbers (unverified)",
-                        "add source: the JDIH or peraturan.go.id page where they were checked"))
+                        _("{regulation}: no source for its numbers (unverified)").format(regulation=_designation(reg)),
+                        _("add source: the JDIH or peraturan.go.id page where they were checked")))
     return out
