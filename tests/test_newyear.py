@@ -164,7 +164,7 @@ def test_the_new_year_builds_and_every_document_is_a_draft(data_copy, tmp_path):
     newyear.new_year(data_copy, 2026, 2027)
     out = tmp_path / "out"
     result = build(data_copy, out, TEMPLATES, year=2027, satkers=["prov-kalbar", "kab-sambas"], jobs=1)
-    assert result.year == 2027 and len(result.entries) == 8  # original and copy of both documents, two offices
+    assert result.year == 2027 and len(result.entries) == 10  # original and copy of both documents and the JDIH record, two offices
     manifest = json.loads((out / "2027" / "manifest.json").read_text())
     assert {d["status"] for d in manifest["documents"]} == {"draft"}
     kep = Document(out / "2027" / "prov-kalbar" / "keputusan.docx")
