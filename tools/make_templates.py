@@ -309,7 +309,10 @@ def lampiran() -> Document:
     pstyle(doc, "ZI Judul Lampiran", base="ZI Judul", before=24, after=0)
     pstyle(doc, "ZI Sampul", align=C, bold=True, size=16, line=1.5, keep_next=True)
     pstyle(doc, "ZI Sampul Awal", base="ZI Sampul", before=150)
-    pstyle(doc, "ZI Bab", align=C, bold=True, page_break=True, keep_next=True, outline=0)
+    # A chapter follows on from the one before, so that no page holds only the last lines of
+    # a chapter; the Kata Pengantar and the first chapter start pages through section breaks.
+    pstyle(doc, "ZI Bab", align=C, bold=True, before=24, keep_next=True, outline=0)
+    pstyle(doc, "ZI Bab Awal", base="ZI Bab", before=0, page_break=True)
     pstyle(doc, "ZI Bab Judul", align=C, bold=True, after=18, keep_next=True)
     pstyle(doc, "ZI Subbab", bold=True, left=0.75, first=-0.75, tabs=(0.75,), before=12, after=6,
            keep_next=True, outline=1)
@@ -341,7 +344,7 @@ def lampiran() -> Document:
     lines(doc, "cover_rest", "ZI Sampul")
 
     # Kata Pengantar.
-    para(doc, "ZI Bab", "KATA PENGANTAR")
+    para(doc, "ZI Bab Awal", "KATA PENGANTAR")
     para(doc, "ZI Bab Judul")
     loop(doc, "{%p for b in kata_pengantar %}")
     p = para(doc, "ZI Isi")
@@ -351,7 +354,10 @@ def lampiran() -> Document:
     para(doc, "ZI Tempat Tanggal", "{{ seat }}, {{ date_text }}")
     signature(doc, "signer_lines_title", "signer_name_title")
 
-    # Chapters.
+    # Chapters: the first starts a page (a section break, not a condition in the template).
+    chapters = doc.add_section(WD_SECTION.NEW_PAGE)
+    page_setup(chapters)
+    chapters.different_first_page_header_footer = False
     loop(doc, "{%p for ch in chapters %}")
     para(doc, "ZI Bab", "BAB {{ ch.label }}")
     para(doc, "ZI Bab Judul", "{{ ch.title }}")
@@ -374,7 +380,7 @@ def lampiran() -> Document:
     last = doc.add_section(WD_SECTION.NEW_PAGE)
     page_setup(last)
     last.different_first_page_header_footer = False
-    para(doc, "ZI Bab", "BAB {{ penutup.label }}").paragraph_format.page_break_before = False
+    para(doc, "ZI Bab", "BAB {{ penutup.label }}").paragraph_format.space_before = Pt(0)
     para(doc, "ZI Bab Judul", "{{ penutup.title }}")
     blocks(doc, "penutup.blocks")
     para(doc, "Normal")
