@@ -16,6 +16,7 @@ Rules over the whole decree:
 """
 from __future__ import annotations
 
+import functools
 import re
 from typing import Iterable
 
@@ -134,11 +135,17 @@ def mixed_case(text: str) -> list[tr.Hit]:
 
 
 def word_rules(text: str, diktum: bool = False) -> list[tr.Hit]:
+    return list(_word_rules(text, diktum))
+
+
+# Most texts are the shared text, the same for all 15 offices: each is read once per process.
+@functools.lru_cache(maxsize=8192)
+def _word_rules(text: str, diktum: bool) -> tuple[tr.Hit, ...]:
     masked = tr.mask(text)
     hits = bound_forms(masked) + pleonasms(masked) + di_tahun(masked) + sebagaimana(masked) + mixed_case(masked)
     if diktum:
         hits += diktum_lampiran(masked)
-    return hits
+    return tuple(hits)
 
 
 # ---------------------------------------------------------------- italics
@@ -158,13 +165,22 @@ def italic_terms(texts: Iterable[str]) -> set[str]:
 
 def plain_foreign(text: str, terms: Iterable[str]) -> list[tuple[int, int, str]]:
     """(start, end, term) of each term written outside italics."""
+    return list(_plain_foreign(text, tuple(terms)))
+
+
+@functools.lru_cache(maxsize=8192)
+def _plain_foreign(text: str, terms: tuple[str, ...]) -> tuple[tuple[int, int, str], ...]:
     masked = tr.mask(text)
     out = []
     for term in terms:
-        pat = re.compile(r"(?<![\w-])" + r"\s+".join(map(re.escape, term.split())) + r"(?![\w-])", re.I)
-        for m in pat.finditer(masked):
+        for m in _term_pattern(term).finditer(masked):
             out.append((m.start(), m.end(), term))
-    return out
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=1024)
+def _term_pattern(term: str) -> re.Pattern:
+    return re.compile(r"(?<![\w-])" + r"\s+".join(map(re.escape, term.split())) + r"(?![\w-])", re.I)
 
 
 # ---------------------------------------------------------------- legal bases
