@@ -338,7 +338,7 @@ def table(variants: list[Variant], args) -> str:
         def whole(kind):
             return lambda v: fmt_s(statistics.median(v.samples["whole"][0][kind]))
 
-        row("**whole process** `zi-docgen build --all` (15 offices, 30 documents)", whole("build"))
+        row("**whole process** `zi-docgen build --all` (15 offices)", whole("build"))
         row("**whole process** python-docx open + save, 15 × 2 templates", whole("floor"))
         row("  **ratio build / python-docx** (medians of whole processes)",
             lambda v: f"{statistics.median(v.samples['whole'][0]['build']) / statistics.median(v.samples['whole'][0]['floor']):.2f} ×")
