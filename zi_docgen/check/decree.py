@@ -72,11 +72,11 @@ def units(decree: Decree) -> list[Unit]:
     return out
 
 
-def _name_words(ds: DataSet) -> frozenset[str]:
+def name_words(ds: DataSet, seats: bool = False) -> frozenset[str]:
     """People's and offices' names from the registry: correct by definition for spelling."""
     words: set[str] = set()
     for o in ds.offices.values():
-        for value in (o.name, o.short_name, o.province):
+        for value in (o.name, o.short_name, o.province, o.seat if seats else None):
             if isinstance(value, str):
                 words.update(re.findall(r"[\w'-]+", value))
     # Officials are per year; their names are names whatever year is checked.
@@ -140,7 +140,7 @@ def check_decree(decree: Decree, ds: DataSet, cache: RunCache | None = None) -> 
     """Every rule that applies to one office-year; see the package docstring for the list."""
     cache = cache if cache is not None else run_cache(ds)
     if cache.checker is None:
-        cache.checker = tr.checker(_name_words(ds) | ds.lexicon)
+        cache.checker = tr.checker(name_words(ds) | ds.lexicon)
     out = _Out(decree.office.id)
     us = units(decree)
     _text_rules(decree, us, cache, out)

@@ -15,6 +15,7 @@ from pathlib import Path
 from docx.oxml.ns import qn
 
 from ..errors import DocxError, Src
+from ..resolve.labels import letter, roman
 
 MAX_PARAGRAPHS = 20000
 
@@ -55,18 +56,12 @@ class DocText:
 # ---------------------------------------------------------------- Word numbering
 
 def _letter(n: int) -> str:
-    q, r = divmod(max(n, 1) - 1, 26)
-    return chr(ord("a") + r) * (q + 1)
+    return letter(max(n, 1))
 
 
 def _roman(n: int) -> str:
-    out = []
-    for value, sym in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-                       (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
-        while n >= value:
-            out.append(sym)
-            n -= value
-    return "".join(out)
+    # Word counts past 3999 in its own way; such a label is only shown in a report.
+    return roman(n) if 0 < n < 4000 else str(n)
 
 
 def _fmt(num: int, fmt: str) -> str:

@@ -15,23 +15,10 @@ from ..ingest.docxread import as_lines, read_docx
 
 def registry_words(data: Path) -> set[str]:
     """Names of offices and people in the registry: right although no dictionary has them."""
-    import re
-
+    from ..check.decree import name_words
     from ..load.dataset import load_dataset
 
-    words: set[str] = set()
-    ds = load_dataset(data)
-    for o in ds.offices.values():
-        for value in (o.name, o.short_name, o.province, o.seat):
-            if isinstance(value, str):
-                words.update(re.findall(r"[\w'-]+", value))
-    # officials are per year
-    for year in ds.years:
-        for oy in ds.year(year).office_files.values():
-            for value in (oy.ketua.name if oy.ketua else None, oy.salinan.name if oy.salinan else None):
-                if isinstance(value, str):
-                    words.update(re.findall(r"[\w'-]+", value))
-    return words
+    return set(name_words(load_dataset(data), seats=True))
 
 
 def check_docx_findings(paths: list[Path], extra_words: tuple[str, ...] = ()) -> list[tuple[str, int, Finding]]:
