@@ -379,3 +379,28 @@ def test_concurrent_builds_never_interleave(states, tmp_path):
     for office in {k.split("/")[0] for k in snap if "/" in k}:
         mine = {k: v for k, v in snap.items() if k.startswith(office + "/")}
         assert mine in ({k: states.old[k] for k in mine}, {k: states.new[k] for k in mine}), office
+
+
+def test_a_worker_sends_back_a_file_name_that_a_pipe_takes_whole(tmp_path, monkeypatch):
+    """A worker killed while writing a large result into the pool's pipe leaves half a message,
+    and CPython's pool thread then waits for the rest forever: the build said "interrupted" and
+    never exited (CI, Python 3.11). The message must be small enough for one atomic write."""
+    import pickle
+    import select
+
+    from zi_docgen.load.dataset import load_dataset
+    from zi_docgen.workflows import build as b
+
+    monkeypatch.setattr(b, "_worker", b._Worker(DATA, TEMPLATES, load_dataset(DATA)))
+    monkeypatch.setattr(b, "_results_dir", tmp_path)
+    sent = b._run_in_worker((b._Job(int(YEAR), True, False, False), "prov-kalbar"))
+    # What the pool pipes back: (work id, exception, result), pickled.
+    assert len(pickle.dumps((10**6, None, sent))) < select.PIPE_BUF
+    res = b._take_result(sent)
+    assert res.office == "prov-kalbar" and res.docs and len(res.docs["keputusan"]) > select.PIPE_BUF
+    assert list(tmp_path.iterdir()) == []  # taken means removed
+
+    bad = b._run_in_worker((b._Job(int(YEAR), True, False, False), "no-such-office"))
+    with pytest.raises(Exception) as info:
+        b._take_result(bad)
+    assert "no-such-office" in str(info.value)

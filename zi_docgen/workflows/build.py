@@ -12,8 +12,11 @@ import dataclasses
 import multiprocessing
 import multiprocessing.connection
 import os
+import pickle
+import shutil
 import signal
 import sys
+import tempfile
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -101,6 +104,7 @@ class _Worker:
 
 
 _worker: _Worker | None = None
+_results_dir: Path | None = None
 
 
 def _die_with_parent(parent_pid: int) -> None:
@@ -125,17 +129,45 @@ def _die_with_parent(parent_pid: int) -> None:
         threading.Thread(target=watch, name="zi-docgen-parent-watch", daemon=True).start()
 
 
-def _init_worker(data_dir: str, templates_dir: str, parent_pid: int) -> None:
-    global _worker
+def _init_worker(data_dir: str, templates_dir: str, parent_pid: int, results_dir: str) -> None:
+    global _worker, _results_dir
     _die_with_parent(parent_pid)
+    _results_dir = Path(results_dir)
     # Ctrl-C reaches the whole process group: the parent alone decides, and stops us.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _worker = _Worker(Path(data_dir), Path(templates_dir))
 
 
-def _run_in_worker(args: tuple[_Job, str]) -> OfficeResult:
-    assert _worker is not None
-    return _worker.run(*args)
+def _run_in_worker(args: tuple[_Job, str]) -> str:
+    """Render one office and hand back the name of a file holding the result.
+
+    The result itself (hundreds of kilobytes of DOCX) does not go through the
+    pool's pipe: a worker killed in the middle of writing it (Ctrl-C stops the
+    workers at once) would leave half a message there, and the pool's own thread
+    would wait for the rest forever, so the process could never exit (CPython's
+    ProcessPoolExecutor, seen on 3.11). A file name is one short write, which a
+    pipe takes whole or not at all.
+    """
+    assert _worker is not None and _results_dir is not None
+    try:
+        res: object = _worker.run(*args)
+    except Exception as exc:  # noqa: BLE001 - travels to the parent, which raises it
+        res = exc
+    fd, name = tempfile.mkstemp(dir=_results_dir, suffix=".pickle")
+    with os.fdopen(fd, "wb") as f:
+        pickle.dump(res, f, protocol=pickle.HIGHEST_PROTOCOL)
+    return name
+
+
+def _take_result(name: str) -> OfficeResult:
+    path = Path(name)
+    try:
+        res = pickle.loads(path.read_bytes())
+    finally:
+        path.unlink(missing_ok=True)
+    if isinstance(res, BaseException):
+        raise res
+    return res
 
 
 def default_jobs() -> int:
@@ -217,15 +249,17 @@ def run_offices(ds: DataSet, data_dir: Path, templates_dir: Path, job: _Job, off
             return todo.pop(0) if front else todo.pop()
 
     pool = None
+    results_dir: str | None = None
     n_workers = min(jobs - 1, len(offices) - 1)
     # A spawned worker costs an interpreter start, the data and the templates, and one office
     # to warm up (seconds on a busy machine): for a province's 15 offices that is more than
     # it saves (bench/), so workers are only started for large sets.
     if n_workers >= 1 and len(offices) >= SPAWN_FROM:
+        results_dir = tempfile.mkdtemp(prefix="zi-docgen-results-")
         with _sigint_ignored():  # it may start multiprocessing's resource tracker process
             pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=multiprocessing.get_context("spawn"),
                                        initializer=_init_worker,
-                                       initargs=(str(data_dir), str(templates_dir), os.getpid()))
+                                       initargs=(str(data_dir), str(templates_dir), os.getpid(), results_dir))
 
     def feed(_prev=None) -> None:
         # Runs in the pool's thread when a worker has become ready or finished an office.
@@ -268,17 +302,18 @@ def run_offices(ds: DataSet, data_dir: Path, templates_dir: Path, job: _Job, off
                 waiting = dict(outstanding)
             for oid, fut in waiting.items():
                 try:
-                    res = fut.result()
+                    res = _take_result(fut.result())
                 except BrokenProcessPool:
                     # A worker could not start or was killed (out of memory): do its share here.
                     res = worker.run(job, oid)
                 finish(oid, res)
-    except BaseException:
+    finally:
+        # On Ctrl-C or an error, and also when this process has done the rest itself while
+        # the workers were still starting up: nothing is left for them.
         if pool is not None:
             _stop_pool(pool)
-        raise
-    if pool is not None:
-        _stop_pool(pool)  # idle, or still starting up: nothing left for them
+        if results_dir is not None:
+            shutil.rmtree(results_dir, ignore_errors=True)
     missing = [oid for oid in offices if oid not in done]
     for oid in missing:  # defensive: an office a failed hand-over left behind
         finish(oid, worker.run(job, oid))
