@@ -16,7 +16,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from ..errors import OutputError, Src, display_path
+from ..errors import OutputError, Src, display_path, os_reason
 from ..i18n import _
 from ..errors import PdfError
 from ..publish.pdf import convert_to_pdf
@@ -110,6 +110,6 @@ def preview_document(document: Path, out_dir: Path | None = None, *, dpi: int = 
                 mine[page.name] = _digest(target)
             (folder / RECORD).write_text(json.dumps(mine, indent=0, sort_keys=True) + "\n", encoding="utf-8")
         except OSError as exc:
-            raise OutputError(_("cannot write the preview: {reason}").format(reason=exc.strerror or exc),
+            raise OutputError(_("cannot write the preview: {reason}").format(reason=os_reason(exc)),
                               Src.of(folder), _("choose another folder with --out")) from None
     return out
