@@ -404,3 +404,61 @@ def test_a_worker_sends_back_a_file_name_that_a_pipe_takes_whole(tmp_path, monke
     with pytest.raises(Exception) as info:
         b._take_result(bad)
     assert "no-such-office" in str(info.value)
+
+
+# ---------------------------------------------------------------- LibreOffice of a stopped build
+
+# A stand-in for LibreOffice that never finishes: a launcher with a child (as soffice starts
+# soffice.bin), each noting its pid, both sleeping far longer than any bound below.
+FAKE_SOFFICE = r'''#!{python}
+import os, sys, time
+from pathlib import Path
+pids = Path(os.environ["FAKE_SOFFICE_PIDS"])
+child = os.fork()
+(pids / str(os.getpid())).write_text("child" if child == 0 else "launcher")
+if child == 0:
+    time.sleep(600)
+    os._exit(0)
+os.waitpid(child, 0)
+'''
+
+
+def _start_pdf_build(states: States, tmp_path: Path) -> tuple[Path, subprocess.Popen, Path]:
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "soffice").write_text(FAKE_SOFFICE.format(python=sys.executable))
+    (fake / "soffice").chmod(0o755)
+    pids = tmp_path / "pids"
+    pids.mkdir()
+    out = _fresh_out(states, tmp_path)
+    env = {**_env(), "PATH": f"{fake}{os.pathsep}{os.environ.get('PATH', '')}", "FAKE_SOFFICE_PIDS": str(pids)}
+    proc = subprocess.Popen(_cmd(states.new_data, out, "--pdf", "--satker", "prov-kalbar"), cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            env=env)
+    # Four documents, two batches: two launchers and their two children. A generous bound, so
+    # that a build that never gets there fails instead of hanging the suite.
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and proc.poll() is None and len(list(pids.iterdir())) < 4:
+        time.sleep(0.05)
+    assert len(list(pids.iterdir())) == 4, proc.communicate(timeout=120)
+    return out, proc, pids
+
+
+def test_ctrl_c_during_the_pdfs_ends_libreoffice_and_the_build(states, tmp_path):
+    out, proc, pids = _start_pdf_build(states, tmp_path)
+    soffice = {int(p.name) for p in pids.iterdir()}
+    os.killpg(proc.pid, signal.SIGINT)     # as Ctrl-C in a terminal; LibreOffice is in a session of its own
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 2 and "interrupted" in stderr and "Traceback" not in stderr, stderr
+    _assert_all_gone(soffice, "LibreOffice of an interrupted build")
+    assert _assert_old_or_new(out, states) == "old"
+
+
+def test_kill_9_during_the_pdfs_ends_libreoffice_too(states, tmp_path):
+    out, proc, pids = _start_pdf_build(states, tmp_path)
+    soffice = {int(p.name) for p in pids.iterdir()}
+    os.kill(proc.pid, signal.SIGKILL)      # the build alone: nothing can run in it any more
+    proc.communicate(timeout=120)
+    _assert_all_gone(soffice, "LibreOffice of a killed build")
+    assert _assert_old_or_new(out, states) == "old"
+    _assert_next_build_completes(out, states)

@@ -124,10 +124,98 @@ def test_preview_leaves_the_documents_folder_as_it_found_it(two_runs, tmp_path):
     proc = run("decree.docx", "--out", str(pages), "--dpi", "20")
     assert proc.returncode == 2 and "did not write" in proc.stderr, proc.stderr
     assert (pages / pngs[0]).read_bytes() == b"someone else's"
-    # Without --out: nothing beside the document either.
-    proc = run("decree.docx", "--dpi", "20")
+    # Without --out: nothing beside the document either, and the pages' folder is removed (below).
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    proc = subprocess.run([sys.executable, "-m", "zi_docgen", "preview", "decree.docx", "--dpi", "20", "--no-open"],
+                          cwd=docs, capture_output=True, text=True, input="\n", timeout=600,
+                          env={**os.environ, "ZI_DOCGEN_LANG": "en", "TMPDIR": str(tmp)})
     assert proc.returncode == 0, proc.stderr
     assert _listing(docs) == before and [p.name for p in docs.iterdir() if p.is_dir()] == []
-    printed = [Path(line) for line in proc.stdout.split()]
-    assert printed and all(p.is_file() and docs not in p.parents for p in printed)
-    shutil.rmtree(printed[0].parent)
+    printed = [Path(line) for line in proc.stdout.splitlines() if line.endswith(".png")]
+    assert len(printed) == len(pngs) and all(tmp in p.parents for p in printed)
+    assert list(tmp.iterdir()) == []
+
+
+class _Preview:
+    """`zi-docgen preview` without --out, run as a user would, answered line by line."""
+
+    def __init__(self, document: Path, tmp: Path):
+        import queue
+        import threading
+
+        self.proc = subprocess.Popen([sys.executable, "-m", "zi_docgen", "preview", str(document), "--dpi", "20",
+                                      "--no-open"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, text=True, start_new_session=True,
+                                     env={**os.environ, "ZI_DOCGEN_LANG": "en", "TMPDIR": str(tmp)})
+        self.lines: queue.Queue = queue.Queue()
+        threading.Thread(target=lambda: [self.lines.put(x) for x in self.proc.stdout] + [self.lines.put(None)],
+                         daemon=True).start()
+
+    def until_prompt(self) -> list[Path]:
+        """The pages printed before the prompt (a generous bound, so that a hang fails instead of blocking)."""
+        pages = []
+        while True:
+            line = self.lines.get(timeout=600)
+            assert line is not None, self.proc.stderr.read()
+            if "Press Enter" in line:
+                return pages
+            if line.strip().endswith(".png"):
+                pages.append(Path(line.strip()))
+
+    def finish(self, answer: str | None = None, sig: int | None = None) -> tuple[int, str, str]:
+        if answer is not None:
+            self.proc.stdin.write(answer)
+            self.proc.stdin.flush()
+        if sig is not None:
+            os.killpg(self.proc.pid, sig)
+        rest = []
+        while (line := self.lines.get(timeout=120)) is not None:
+            rest.append(line)
+        self.proc.wait(timeout=120)
+        return self.proc.returncode, "".join(rest), self.proc.stderr.read()
+
+
+def test_preview_without_out_keeps_the_pages_while_they_are_looked_at_then_removes_them(two_runs, tmp_path):
+    import signal
+
+    pdf = tmp_path / "docs" / "decree.pdf"
+    pdf.parent.mkdir()
+    shutil.copyfile(two_runs[0] / OFFICE / "keputusan.pdf", pdf)
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    # Things in the temporary folder that are not this preview's: never touched.
+    (tmp / "zi-docgen-preview-someone").mkdir()
+    (tmp / "zi-docgen-preview-someone" / "decree-1.png").write_bytes(b"not ours")
+    (tmp / "decree-1.png").write_bytes(b"not ours either")
+    strangers = {p.relative_to(tmp) for p in tmp.rglob("*")}
+
+    view = _Preview(pdf, tmp)
+    pages = view.until_prompt()
+    assert pages and all(p.is_file() and p.read_bytes().startswith(b"\x89PNG") for p in pages)
+    folder = pages[0].parent
+    assert folder.parent == tmp and (folder / "index.html").is_file()
+    assert all(p.name in (folder / "index.html").read_text() for p in pages)
+    code, out, err = view.finish("\n")
+    assert code == 0, err
+    assert "removed" in out and not folder.exists()
+    assert {p.relative_to(tmp) for p in tmp.rglob("*")} == strangers
+    assert sorted(p.name for p in pdf.parent.iterdir()) == ["decree.pdf"]
+
+    # Ctrl-C while the pages are shown: removed too.
+    view = _Preview(pdf, tmp)
+    folder = view.until_prompt()[0].parent
+    code, _, err = view.finish(sig=signal.SIGINT)
+    assert code == 2 and "interrupted" in err and "Traceback" not in err, err
+    assert not folder.exists()
+
+    # kill -9 leaves the folder behind; the next preview clears it, and only it.
+    view = _Preview(pdf, tmp)
+    killed = view.until_prompt()[0].parent
+    view.finish(sig=signal.SIGKILL)
+    assert killed.is_dir()
+    view = _Preview(pdf, tmp)
+    folder = view.until_prompt()[0].parent
+    assert not killed.exists() and folder.is_dir()
+    assert view.finish("\n")[0] == 0
+    assert {p.relative_to(tmp) for p in tmp.rglob("*")} == strangers

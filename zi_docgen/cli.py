@@ -303,15 +303,31 @@ def diff(
 @app.command(help=_("Render pages to PNG (LibreOffice + pdftoppm) for a quick look."))
 def preview(
     document: Path = typer.Argument(..., help=_("A .docx or .pdf file.")),
-    out_dir: Path = typer.Option(None, "--out", parser=_parse_folder, help=_("Folder for the PNG pages (default: a folder of its own in "
-                                                       "the system's temporary folder; nothing is written beside "
-                                                       "the document).")),
+    out_dir: Path = typer.Option(None, "--out", parser=_parse_folder, help=_("Folder to keep the PNG pages in. "
+                                                       "Without it the pages are shown from a temporary folder "
+                                                       "that is removed when you press Enter; nothing is written "
+                                                       "beside the document.")),
     dpi: int = typer.Option(60, "--dpi", min=20, max=600, help=_("Resolution of the PNG pages.")),
+    no_open: bool = typer.Option(False, "--no-open", help=_("Do not open the pages in a viewer; only print "
+                                                            "where they are.")),
 ) -> None:
-    from .workflows.preview import preview_document
+    from .workflows.preview import open_in_viewer, preview_document, temporary_preview
 
-    for p in preview_document(document, out_dir, dpi=dpi):
-        out.print(str(p))
+    if out_dir is not None:
+        for p in preview_document(document, out_dir, dpi=dpi):
+            out.print(str(p), markup=False, soft_wrap=True)
+        return
+    with temporary_preview(document, dpi=dpi) as (folder, pages, index):
+        for p in pages:
+            out.print(str(p), markup=False, soft_wrap=True)
+        if not no_open and open_in_viewer(index):
+            out.print(_("the pages are open in your viewer ({file})").format(file=index), markup=False,
+                      soft_wrap=True)
+        out.print(_("Press Enter when you are done: the pages are then removed (use --out to keep them)."),
+                  markup=False, soft_wrap=True)
+        sys.stdout.flush()
+        sys.stdin.readline()   # end of input counts as Enter
+    out.print(_("removed {folder}").format(folder=folder), markup=False, soft_wrap=True)
 
 
 @app.command(help=_("Start the web editor on this computer and open it in the browser."))

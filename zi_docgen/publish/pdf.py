@@ -152,6 +152,71 @@ _LIVE: set[subprocess.Popen] = set()
 _LIVE_LOCK = threading.Lock()
 _STOP = threading.Event()
 
+# The guard: LibreOffice runs in a session of its own (so that a Ctrl-C meant for us reaches it only
+# through stop_conversions, which kills its whole tree) and so does not die with us on kill -9: it
+# would finish its batch, for a minute or more, into a folder nobody reads. A tiny process is told
+# the process group of each conversion as it starts and ends; when its input reaches end of file
+# (we ended, however we ended, and the operating system closed our end of the pipe) it kills the
+# groups still listed. Its pipe is inherited by no other process (close_fds), so the end of file
+# comes exactly when we are gone.
+_GUARD_CODE = r"""
+import os, signal, subprocess, sys
+live = set()
+for line in sys.stdin:
+    line = line.strip()
+    if line[:1] == "+" and line[1:].isdigit():
+        live.add(int(line[1:]))
+    elif line[:1] == "-" and line[1:].isdigit():
+        live.discard(int(line[1:]))
+for pid in live:
+    try:
+        if os.name == "nt":
+            subprocess.run(["taskkill", "/F", "/T", "/PID", str(pid)], capture_output=True)
+        else:
+            os.killpg(pid, signal.SIGKILL)
+    except OSError:
+        pass
+"""
+
+
+class _Guard:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        kw: dict = {}
+        if sys.platform == "win32":
+            kw["creationflags"] = subprocess.CREATE_NEW_PROCESS_GROUP | getattr(subprocess, "CREATE_NO_WINDOW", 0)
+        else:
+            kw["start_new_session"] = True   # a Ctrl-C for us must not end it before it has done its job
+        try:
+            self.proc: subprocess.Popen | None = subprocess.Popen(
+                [sys.executable, "-I", "-S", "-c", _GUARD_CODE], stdin=subprocess.PIPE,
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True, **kw)
+        except OSError:
+            self.proc = None  # no guard: conversions still end on Ctrl-C, only not on kill -9
+
+    def tell(self, line: str) -> None:
+        with self.lock:
+            if self.proc is None or self.proc.stdin is None:
+                return
+            try:
+                self.proc.stdin.write(line + "\n")
+                self.proc.stdin.flush()
+            except (OSError, ValueError):
+                pass
+
+    def close(self) -> None:
+        with self.lock:
+            if self.proc is None:
+                return
+            try:
+                if self.proc.stdin is not None:
+                    self.proc.stdin.close()
+                self.proc.wait(timeout=10)
+            except (OSError, ValueError, subprocess.TimeoutExpired):
+                self.proc.kill()
+            self.proc = None
+
+
 
 def stop_conversions() -> None:
     """Kill every running LibreOffice conversion and start no new one (until the next convert_to_pdf)."""
@@ -204,7 +269,7 @@ class _BatchResult:
 
 
 def _run_soffice(soffice: str, jobs: list[_Job], workdir: Path, attempt: int, timeout: float,
-                 pdfa: bool = False) -> tuple[set[int], str]:
+                 pdfa: bool = False, guard: "_Guard | None" = None) -> tuple[set[int], str]:
     """One soffice process over all jobs; returns indexes converted and a failure note."""
     indir = workdir / f"in{attempt}"
     outdir = workdir / f"out{attempt}"
@@ -255,6 +320,8 @@ def _run_soffice(soffice: str, jobs: list[_Job], workdir: Path, attempt: int, ti
     except OSError as exc:
         return set(), _("LibreOffice could not be started ({reason}). {hint}").format(reason=os_reason(exc),
                                                                                 hint=install_hint())
+    if guard is not None:
+        guard.tell(f"+{proc.pid}")
     with _LIVE_LOCK:
         _LIVE.add(proc)
         stopping = _STOP.is_set()
@@ -272,6 +339,8 @@ def _run_soffice(soffice: str, jobs: list[_Job], workdir: Path, attempt: int, ti
     finally:
         with _LIVE_LOCK:
             _LIVE.discard(proc)
+        if guard is not None:
+            guard.tell(f"-{proc.pid}")
 
     converted = set()
     for job in jobs:
@@ -293,7 +362,7 @@ def _summarise_stderr(err: bytes) -> str:
 
 
 def _convert_batch(soffice: str, jobs: list[_Job], timeout: float, retries: int, scratch: Path | None = None,
-                   pdfa: bool = False) -> _BatchResult:
+                   pdfa: bool = False, guard: "_Guard | None" = None) -> _BatchResult:
     result = _BatchResult()
     pending = list(jobs)
     workdir = Path(tempfile.mkdtemp(prefix="zi-docgen-pdf-", dir=scratch))
@@ -301,7 +370,7 @@ def _convert_batch(soffice: str, jobs: list[_Job], timeout: float, retries: int,
         for attempt in range(retries + 1):
             if _STOP.is_set():
                 break
-            converted, note = _run_soffice(soffice, pending, workdir, attempt, timeout, pdfa)
+            converted, note = _run_soffice(soffice, pending, workdir, attempt, timeout, pdfa, guard)
             result.done.extend(j for j in pending if j.index in converted)
             remaining = [j for j in pending if j.index not in converted]
             if not remaining:
@@ -367,15 +436,19 @@ def convert_to_pdf(
         start = end
 
     _STOP.clear()
+    guard = _Guard()
     pool = ThreadPoolExecutor(max_workers=n, thread_name_prefix="soffice")
     try:
-        futures = [pool.submit(_convert_batch, soffice, b, timeout, retries, workdir, pdfa) for b in batches]
+        futures = [pool.submit(_convert_batch, soffice, b, timeout, retries, workdir, pdfa, guard) for b in batches]
         results = [f.result() for f in futures]
     except BaseException:
         stop_conversions()
         raise
     finally:
-        pool.shutdown(wait=True)
+        try:
+            pool.shutdown(wait=True)
+        finally:
+            guard.close()
 
     failed = [(job, r.reason) for r in results for job in r.failed]
     if failed:
