@@ -317,13 +317,19 @@ def test_a_citation_not_in_the_catalogue_is_added_unverified(tmp_path, data_copy
     docs = [write_docx(kep, tmp_path / "keputusan.docx"), write_docx(lam, tmp_path / "lampiran.docx")]
     res = import_docx(docs, satker="prov-kalbar", year=2026, data=data_copy)
     assert res.new_regulations == {"pkpu-5-2024": {"kind": "PKPU", "number": 5, "year": 2024,
-                                                   "title": "Pedoman Pengelolaan Arsip", "unverified": True}}
+                                                   "title": "Pedoman Pengelolaan Arsip", "unverified": True,
+                                                   "gazette": {"bn": {"year": 2024, "number": 100}}}}
     (ev,) = [e for e in res.events if e.target == "pkpu-5-2024"]
     assert ev.kind == "added" and ev.where == "keputusan.docx:¶32" and "unverified" in ev.message
-    assert res.patch_is_empty or _only_komponen_hasil(res.patch)
+    # cited by this office: its own Mengingat gets it, the year's list (every office's) does not
+    assert res.patch["mengingat"] == {"add": ["pkpu-5-2024"]}
+    rest = {**res.patch, "mengingat": {}}
+    assert not any(rest.values()) or _only_komponen_hasil(rest)
     write_result(res, data_copy)
-    reg = load_dataset(data_copy).regulations["pkpu-5-2024"]
-    assert reg.unverified and reg.title == "Pedoman Pengelolaan Arsip"
+    ds = load_dataset(data_copy)
+    reg = ds.regulations["pkpu-5-2024"]
+    assert reg.unverified and reg.title == "Pedoman Pengelolaan Arsip" and reg.gazette.bn.number == 100
+    assert "pkpu-5-2024" not in ds.year(2026).file.mengingat
 
 
 def test_a_zip_bomb_is_refused_before_it_is_read(tmp_path, capsys):
@@ -340,3 +346,95 @@ def test_a_zip_bomb_is_refused_before_it_is_read(tmp_path, capsys):
         main(["import", str(bomb), "--satker", "kab-sambas", "--data", str(DATA), "--dry-run"])
     assert exc.value.code == 2
     assert "bomb.docx" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- an office's own legal bases
+
+def _mengingat(path: Path) -> list[str]:
+    """The Mengingat items of a Keputusan as read back: 'N. citation'."""
+    lines = _typed_lines([path])
+    i = next(k for k, ln in enumerate(lines) if ln.startswith("Mengingat"))
+    j = next(k for k, ln in enumerate(lines) if ln.startswith("MEMUTUSKAN"))
+    items = [lines[i].split("\t", 2)[2], *lines[i + 1:j]]
+    return [" ".join(it.split("\t")) for it in items if it]
+
+
+UU_28 = ("Undang-Undang Nomor 28 Tahun 1999 tentang Penyelenggaraan Negara yang Bersih dan Bebas dari Korupsi, "
+         "Kolusi, dan Nepotisme (Lembaran Negara Republik Indonesia Tahun 1999 Nomor 75, Tambahan Lembaran "
+         "Negara Republik Indonesia Nomor 3851);")
+PKPU_5 = ("Peraturan Komisi Pemilihan Umum Nomor 5 Tahun 2024 tentang Pedoman Pengelolaan Arsip "
+          "(Berita Negara Republik Indonesia Tahun 2024 Nomor 100);")
+
+
+def test_an_office_cites_its_own_legal_bases(built, data_copy, tmp_path):
+    """A kabupaten's decree cites a regulation of the catalogue the year does not list, one that is not in
+    the catalogue, and leaves out one the year lists: its data says so, and only its decree changes."""
+    office = "kab-ketapang"
+    src = [built / office / "keputusan.docx", built / office / "lampiran.docx"]
+    lines = _typed_lines(src)
+    lines = _sub(lines, "Peraturan Presiden Nomor 81 Tahun 2010 tentang", None)   # not cited by this office
+    i = next(k for k, ln in enumerate(lines) if ln.startswith("MEMUTUSKAN"))
+    lines[i:i] = ["6.\t" + UU_28, "7.\t" + PKPU_5]                              # typed at the end, out of order
+    k = next(k for k, ln in enumerate(lines) if ln == "LAMPIRAN")
+    typed = [write_docx(lines[:k], tmp_path / "typed" / "keputusan.docx"),
+             write_docx(lines[k:], tmp_path / "typed" / "lampiran.docx")]
+
+    res = import_docx(typed, satker=office, year=2026, data=data_copy)
+    assert res.patch["mengingat"] == {"add": ["uu-28-1999", "pkpu-5-2024"], "remove": ["perpres-81-2010"]}
+    assert res.patch["dasar_hukum"] == {}
+    assert res.new_regulations == {"pkpu-5-2024": {
+        "kind": "PKPU", "number": 5, "year": 2024, "title": "Pedoman Pengelolaan Arsip", "unverified": True,
+        "gazette": {"bn": {"year": 2024, "number": 100}}}}
+    events = {e.target: e for e in res.events if e.target in ("uu-28-1999", "pkpu-5-2024", "perpres-81-2010")
+              and not e.where.startswith("lampiran")}   # the Lampiran's Dasar Hukum cites UU 28/1999 too
+    assert events["uu-28-1999"].kind == "added" and events["uu-28-1999"].where.startswith("keputusan.docx:¶")
+    assert events["pkpu-5-2024"].kind == "added" and "unverified" in events["pkpu-5-2024"].message
+    assert events["perpres-81-2010"].kind == "removed"
+    write_result(res, data_copy)
+    text = (data_copy / "2026/offices/kab-ketapang.yaml").read_text(encoding="utf-8")
+    assert "mengingat:" in text and "uu-28-1999" in text and "perpres-81-2010" in text
+
+    # Rebuilt: the office's Mengingat cites them in hierarchy and date order, with the catalogue's
+    # LN/TLN and BN; the other offices' decrees do not change.
+    from zi_docgen.workflows.build import build
+
+    out = tmp_path / "out"
+    build(data_copy, out, TEMPLATES, satkers=[office, "kab-sambas"], jobs=1, draft=True)
+    got = _mengingat(out / "2026" / office / "keputusan.docx")
+    before = _mengingat(built / office / "keputusan.docx")
+    assert [ln.split(" ", 1)[0] for ln in got] == [f"{n}." for n in range(1, 8)]
+    cites = [ln.split(" ", 1)[1] for ln in got]
+    assert cites[0] == UU_28 and cites[1].startswith("Undang-Undang Nomor 7 Tahun 2017")
+    pkpu = [c for c in cites if c.startswith("Peraturan Komisi Pemilihan Umum")]
+    assert [c.split(" tentang")[0] for c in pkpu] == [
+        "Peraturan Komisi Pemilihan Umum Nomor 8 Tahun 2019", "Peraturan Komisi Pemilihan Umum Nomor 14 Tahun 2020",
+        "Peraturan Komisi Pemilihan Umum Nomor 5 Tahun 2024"]
+    assert PKPU_5 in cites
+    assert not any("Nomor 81 Tahun 2010" in c for c in cites)
+    # everything else is cited as before
+    assert {c for c in cites if c not in (UU_28, PKPU_5)} == {ln.split(" ", 1)[1] for ln in before
+                                                              if "Nomor 81 Tahun 2010" not in ln}
+    assert cites[-1].endswith(".") is False and all(c.endswith(";") for c in cites)
+    assert _mengingat(out / "2026" / "kab-sambas" / "keputusan.docx") == _mengingat(built / "kab-sambas" / "keputusan.docx")
+    # and importing the rebuilt decree gives the same data back (nothing more to patch)
+    again = import_docx([out / "2026" / office / "keputusan.docx"], satker=office, year=2026, data=data_copy)
+    assert again.patch["mengingat"] == res.patch["mengingat"] and again.new_regulations == {}
+
+
+def test_an_office_list_change_is_checked(data_copy):
+    """patch: mengingat: is validated: known keys, known ids, a removal of what the year lists."""
+    from zi_docgen.errors import DataErrors, ZiError
+
+    f = data_copy / "2026/offices/kab-sambas.yaml"
+    base = f.read_text(encoding="utf-8")
+    for extra, message in (("  mengingat:\n    add: [uu-28-1999]\n    order: 1\n", "unknown key 'order'"),
+                           ("  mengingat:\n    add: [uu-28]\n", "unknown regulation 'uu-28' in mengingat"),
+                           ("  dasar_hukum:\n    remove: [uu-7-2023]\n", "'uu-7-2023' is not in dasar_hukum"),
+                           ("  mengingat:\n    add: [uu-7-2017]\n", "'uu-7-2017' is in mengingat already")):
+        f.write_text(base + extra, encoding="utf-8")
+        with pytest.raises(ZiError) as info:
+            ds = load_dataset(data_copy)
+            ds.year(2026)
+            ds.problems.raise_if_any()
+        assert message in str(info.value) and "kab-sambas.yaml:" in str(info.value), str(info.value)
+    del DataErrors

@@ -168,18 +168,22 @@ def build(
     if show:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+        # Redrawn at each office rather than by Rich's refresh thread: with no thread running,
+        # the build may fork its workers (workflows/build.py, _can_fork).
         progress = Progress(TextColumn("[bold]" + _("Building documents")), BarColumn(), MofNCompleteColumn(),
-                            TimeElapsedColumn(), console=err, transient=True)
+                            TimeElapsedColumn(), console=err, transient=True, auto_refresh=False)
 
     def on_start(n: int) -> None:
         nonlocal task
         if progress is not None:
             progress.start()
             task = progress.add_task("build", total=n)
+            progress.refresh()
 
     def on_done(_office) -> None:
         if progress is not None and task is not None:
             progress.advance(task)
+            progress.refresh()
 
     try:
         result = run_build(data, out_dir, templates_dir(templates), year=year, satkers=_offices(satker, all_), jobs=jobs,

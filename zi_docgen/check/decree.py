@@ -15,9 +15,9 @@ import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import Src, closest
+from ..errors import DataError, Src, closest
 from ..i18n import N_, _
-from ..load.dataset import DataSet
+from ..load.dataset import DataSet, legal_bases
 from ..load.model import MONTHS, Regulation
 from ..resolve import citations
 from ..resolve.decree import Decree
@@ -360,6 +360,14 @@ def _catalogue_rules(year: int, ds: DataSet, out: _Out) -> None:
     for rid in (*yd.file.mengingat, *yd.file.dasar_hukum):
         if rid in regs and rid not in cited:
             cited.append(rid)
+    # and what offices add to their own lists (patch: mengingat: add:)
+    for oid in ds.offices:
+        for what in ("mengingat", "dasar_hukum"):
+            try:
+                listed = legal_bases(ds, year, oid, what)
+            except DataError:
+                continue  # reported by the loader
+            cited.extend(rid for rid, _src in listed if rid in regs and rid not in cited)
     amendments = {a for rid in cited for a in regs[rid].amended_by}
     for group, ids in (("mengingat", yd.file.mengingat), ("dasar_hukum", yd.file.dasar_hukum)):
         srcs = list(getattr(yd.raw.get(group), "item_src", [])) or [None] * len(ids)

@@ -21,7 +21,7 @@ import re
 from typing import Iterable
 
 from ..i18n import _
-from ..load.dataset import DataSet
+from ..load.dataset import DataSet, legal_bases
 from ..resolve import citations
 from ..resolve.decree import Decree
 from ..resolve.zona import HASIL_90_2021
@@ -267,10 +267,9 @@ def findings(decree: Decree, ds: DataSet, units) -> list[tuple]:
     # legal bases: lapsed ones (cited in the lists, or named in the text), and unverified numbers
     yd = ds.year(decree.year)
     regs = ds.regulations
-    for what in ("mengingat", "dasar_hukum"):
-        ids = getattr(yd.file, what)
-        srcs = list(getattr(yd.raw.get(what), "item_src", [])) or [None] * len(ids)
-        for rid, src in zip(ids, srcs):
+    lists = {what: legal_bases(ds, decree.year, decree.office.id, what) for what in ("mengingat", "dasar_hukum")}
+    for what, listed in lists.items():
+        for rid, src in listed:
             why = lapsed(ds, rid, decree.year) if rid in regs else None
             if why:
                 out.append((src, "warning", "regulation-status",
@@ -291,7 +290,7 @@ def findings(decree: Decree, ds: DataSet, units) -> list[tuple]:
                                 year=decree.year, why=why),
                             _("the legal staff decide how to word it")))
     cited = []
-    for rid in (*yd.file.mengingat, *yd.file.dasar_hukum):
+    for rid, _src in (*lists["mengingat"], *lists["dasar_hukum"]):
         if rid in regs and rid not in cited:
             cited.append(rid)
             cited.extend(a for a in regs[rid].amended_by if a not in cited)

@@ -633,6 +633,9 @@ def load_year(ds: DataSet, year: int) -> YearData:
         if oid == next(iter(ds.offices)) or (isinstance(oraw, LocDict) and "patch" in oraw):
             with problems.guard():
                 _build_common(ds, year, oid, problems)
+            for what in ("mengingat", "dasar_hukum"):
+                with problems.guard():
+                    legal_bases(ds, year, oid, what)
     return yd
 
 
@@ -735,6 +738,42 @@ def _index_ids(doc: Any, problems: Collector | None = None) -> dict[str, tuple[L
     return index
 
 
+# mengingat: and dasar_hukum: change the lists of legal bases (legal_bases), not the text.
+PATCH_KEYS = ["replace", "add", "remove", "mengingat", "dasar_hukum"]
+
+
+def legal_bases(ds: DataSet, year: int, office_id: str, what: str) -> list[tuple[str, Src | None]]:
+    """The ids an office's decree cites in `what` (mengingat or dasar_hukum), each with where it was written.
+
+    The year's list, then the year's and the office's patch (``patch: mengingat: {add: [...], remove: [...]}``).
+    The order does not matter: citations are ordered by hierarchy, then date, when resolved.
+    """
+    yd = ds.year(year)
+    ids = list(getattr(yd.file, what))
+    raw = yd.raw.get(what) if isinstance(yd.raw, LocDict) else None
+    out = list(zip(ids, list(getattr(raw, "item_src", [])) or [None] * len(ids)))
+    for layer in (yd.raw, yd.office_raw.get(office_id)):
+        patch = layer.get("patch") if isinstance(layer, LocDict) else None
+        change = patch.get(what) if isinstance(patch, LocDict) else None
+        if not isinstance(change, LocDict):
+            continue
+        removes, adds = change.get("remove"), change.get("add")
+        for rid, src in zip(removes or [], getattr(removes, "item_src", [])):
+            if rid not in [r for r, _s in out]:
+                raise DataError(_("'{id}' is not in {list}, so it cannot be removed").format(id=rid, list=what), src,
+                                _("remove this line, or use an id listed in data/{year}/decree.yaml").format(year=year))
+            out = [(r, s) for r, s in out if r != rid]
+        for rid, src in zip(adds or [], getattr(adds, "item_src", [])):
+            if rid not in ds.regulations:
+                raise DataError(_("unknown regulation '{id}' in {list}").format(id=rid, list=what), src,
+                                did_you_mean(rid, ds.regulations) or _("add it to data/regulations.yaml"))
+            if rid in [r for r, _s in out]:
+                raise DataError(_("'{id}' is in {list} already").format(id=rid, list=what), src,
+                                _("remove this line"))
+            out.append((rid, src))
+    return out
+
+
 def apply_patch(doc: LocDict, patch: Any, problems: Collector | None = None) -> None:
     """Apply replace, remove, then add (by item id) to the raw document.
 
@@ -757,9 +796,9 @@ def _apply_patch(doc: LocDict, patch: Any, problems: Collector) -> None:
     if not isinstance(patch, LocDict):
         raise DataError(_("patch must have replace:, add: and/or remove:"), getattr(patch, "src", None))
     for key in patch:
-        if key not in ("replace", "add", "remove"):
+        if key not in PATCH_KEYS:
             problems.add(DataError(_("unknown key '{key}' in patch").format(key=key), patch.key_pos[key],
-                                   did_you_mean(key, ["replace", "add", "remove"]) or _("use replace, add or remove")))
+                                   did_you_mean(key, PATCH_KEYS) or _("use replace, add or remove")))
     index = _index_ids(doc, problems)
 
     def find(iid: Any, src: Src) -> tuple[LocList, LocDict]:

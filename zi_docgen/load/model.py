@@ -308,10 +308,21 @@ class TargetGroup(Node):
     rows: list[TargetRow]
 
 
+class CitationChanges(Node):
+    """One office's own changes to a list of legal bases: catalogue ids added or removed.
+
+    The order is not given: it is computed (hierarchy, then date) as for the year's list."""
+
+    add: list[Id] = []
+    remove: list[Id] = []
+
+
 class Patch(Node):
     replace: dict[Id, dict[str, Any]] = {}
     add: list[dict[str, Any]] = []
     remove: list[Id] = []
+    mengingat: CitationChanges | None = None     # the Keputusan's Mengingat
+    dasar_hukum: CitationChanges | None = None   # the Lampiran's Dasar Hukum
 
 
 class TeamDecree(Node):

@@ -425,12 +425,11 @@ def _figure_png(pengungkit: tuple[str, ...], hasil: tuple[str, ...]) -> bytes:
     """The component-model figure; drawing it is a large share of start-up, so a later
     process reads it from the user's cache folder (keyed by the names and by the
     drawing code, so a new figure.py draws again)."""
-    from . import figure
-
     folder = cache_dir("figures")
     path = None
     if folder is not None:
-        code = Path(figure.__file__).read_bytes()
+        # The drawing code's source, read without importing it: a cached figure needs no PIL.
+        code = Path(__file__).with_name("figure.py").read_bytes()
         key = hashlib.sha256(repr((pengungkit, hasil)).encode("utf-8") + b"\0" + code).hexdigest()
         path = folder / f"{key}.png"
         try:
@@ -439,6 +438,8 @@ def _figure_png(pengungkit: tuple[str, ...], hasil: tuple[str, ...]) -> bytes:
                 return data
         except OSError:
             pass
+    from . import figure
+
     data = figure.component_model_png(pengungkit, hasil)
     if path is not None:
         try:

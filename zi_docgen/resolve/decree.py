@@ -19,7 +19,7 @@ from .dates import long_date
 from .document import BlockKind, Generated, Node, Role, address, build_tree, index, split_address
 from ..errors import DataError, Src, did_you_mean
 from ..i18n import _
-from ..load.dataset import DataSet, build_common
+from ..load.dataset import DataSet, build_common, legal_bases
 from ..load.model import (Area, Block, Chapter, JdihInfo, ListItem, Numbering, Office, OfficeYear, Placeholder,
                           Regulation, TargetGroup, MONTHS)
 from .textvars import expand
@@ -305,13 +305,13 @@ def resolve(ds: DataSet, year: int, office_id: str) -> Decree:
               r.text(m.text, m.src_of("text"), refs=_Vars(preceding=labels.preceding_refs("letter", i))),
               m.src_of("text"))
         for i, m in enumerate(menimbang_items))
-    mengingat = _legal_bases(r, yd.file.mengingat, yd.raw.get("mengingat"), "mengingat")
+    mengingat = _legal_bases(r, legal_bases(r.ds, year, office.id, "mengingat"), "mengingat")
     diktum_items = [d for d in kep.diktum if r.applies(d)]
     diktum = tuple(RItem(d.id, labels.diktum(i + 1), r.text(d.text, d.src_of("text")), d.src_of("text"))
                    for i, d in enumerate(diktum_items))
 
     # Lampiran
-    dasar_hukum = _legal_bases(r, yd.file.dasar_hukum, yd.raw.get("dasar_hukum"), "dasar_hukum")
+    dasar_hukum = _legal_bases(r, legal_bases(r.ds, year, office.id, "dasar_hukum"), "dasar_hukum")
     r_areas = tuple(RArea(a.id, labels.roman(i + 1), a.name, a.kind, a.src, a.src_of("name")) for i, a in enumerate(areas))
     ctx = _LampiranCtx(r, dasar_hukum, pengungkit)
     chapters_in = [c for c in lam.chapters if r.applies(c)]
@@ -409,12 +409,12 @@ def validate_number(number: str, office: Office, year: int, date: dt.date | None
                         _("the roman numeral before the year is the month of signing"))
 
 
-def _legal_bases(r: _Resolver, ids: list[str], raw_list: Any, what: str) -> tuple[RItem, ...]:
+def _legal_bases(r: _Resolver, listed: list[tuple[str, Src | None]], what: str) -> tuple[RItem, ...]:
+    """The office's list of legal bases (the year's, with the year's and the office's patch), cited in order."""
     regs = r.ds.regulations
-    item_srcs = list(getattr(raw_list, "item_src", [])) or [None] * len(ids)
     seen: dict[str, Src | None] = {}
     cited: list[citations.Cited] = []
-    for rid, src in zip(ids, item_srcs):
+    for rid, src in listed:
         if rid in seen:
             raise DataError(_("'{id}' is listed twice in {what}").format(id=rid, what=what), src,
                             _("remove one of them"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import gc
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -138,6 +139,14 @@ def _init_worker(data_dir: str, templates_dir: str, parent_pid: int, results_dir
     _worker = _Worker(Path(data_dir), Path(templates_dir))
 
 
+def _init_forked(parent_pid: int, results_dir: str) -> None:
+    """A forked worker already holds the parent's _Worker: its data, templates and warm caches."""
+    global _results_dir
+    _die_with_parent(parent_pid)
+    _results_dir = Path(results_dir)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _run_in_worker(args: tuple[_Job, str]) -> str:
     """Render one office and hand back the name of a file holding the result.
 
@@ -207,6 +216,24 @@ def _stop_pool(pool: ProcessPoolExecutor) -> None:
 # Offices; below this the build runs in this process alone. The fault tests lower it
 # (ZI_DOCGEN_SPAWN_FROM) so that a 15-office build has workers to kill.
 SPAWN_FROM = int(os.environ.get("ZI_DOCGEN_SPAWN_FROM", "40") or 40)
+# Offices from which a forked worker pays off: forking costs milliseconds, an office about 0.1 s.
+FORK_FROM = 4
+
+
+def _can_fork() -> bool:
+    """Whether a worker may be forked from this process instead of spawned.
+
+    A forked worker starts with everything this process has made (the data, the
+    compiled templates, the spelling dictionary), so it costs milliseconds where a
+    spawned one costs an interpreter start and a second of loading. Only on Linux,
+    where fork is the usual way (macOS's system libraries do not survive it, Windows
+    has none), and only with no other thread running: a lock another thread holds at
+    the fork would stay locked forever in the child. The web editor builds from a
+    thread, so it never forks. ZI_DOCGEN_WORKERS=spawn turns forking off (the fault
+    tests try both kinds of worker).
+    """
+    return (sys.platform.startswith("linux") and os.environ.get("ZI_DOCGEN_WORKERS", "") != "spawn"
+            and threading.current_thread() is threading.main_thread() and threading.active_count() == 1)
 
 
 def _warm_up(args: tuple[_Job, str]) -> float:
@@ -248,13 +275,18 @@ def run_offices(ds: DataSet, data_dir: Path, templates_dir: Path, job: _Job, off
                 return None
             return todo.pop(0) if front else todo.pop()
 
+    global _worker
     pool = None
     results_dir: str | None = None
     n_workers = min(jobs - 1, len(offices) - 1)
-    # A spawned worker costs an interpreter start, the data and the templates, and one office
-    # to warm up (seconds on a busy machine): for a province's 15 offices that is more than
-    # it saves (bench/), so workers are only started for large sets.
-    if n_workers >= 1 and len(offices) >= SPAWN_FROM:
+    # A forked worker costs milliseconds (see _can_fork). A spawned one costs an interpreter
+    # start, the data and the templates, and one office to warm up (seconds on a busy machine):
+    # for a province's 15 offices that is more than it saves (bench/), so spawned workers are
+    # only started for large sets.
+    fork = n_workers >= 1 and len(offices) >= FORK_FROM and _can_fork()
+    if fork:
+        results_dir = tempfile.mkdtemp(prefix="zi-docgen-results-")
+    elif n_workers >= 1 and len(offices) >= SPAWN_FROM:
         results_dir = tempfile.mkdtemp(prefix="zi-docgen-results-")
         with _sigint_ignored():  # it may start multiprocessing's resource tracker process
             pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=multiprocessing.get_context("spawn"),
@@ -295,6 +327,20 @@ def run_offices(ds: DataSet, data_dir: Path, templates_dir: Path, job: _Job, off
         first = take(front=True)
         if first is not None:
             finish(first, worker.run(job, first))
+        if fork and todo:
+            # Forked now, after the first office: the workers start with its warm caches.
+            assert results_dir is not None
+            _worker = worker
+            gc.freeze()   # objects the children never free stay out of their collector (no copy on write)
+            try:
+                pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=multiprocessing.get_context("fork"),
+                                           initializer=_init_forked, initargs=(os.getpid(), results_dir))
+                with _sigint_ignored():   # the first submit forks; the children keep SIGINT ignored
+                    for _ in range(2 * n_workers):   # each worker two offices ahead, as above
+                        feed()
+            finally:
+                gc.unfreeze()
+                _worker = None
         while (oid := take(front=False)) is not None:
             finish(oid, worker.run(job, oid))
         if pool is not None:

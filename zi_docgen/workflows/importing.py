@@ -94,7 +94,9 @@ class ImportResult:
     satker: str
     year: int
     events: list[Event] = field(default_factory=list)
-    patch: dict = field(default_factory=lambda: {"replace": {}, "add": [], "remove": []})
+    # replace/add/remove of text items; mengingat/dasar_hukum: {add: [...], remove: [...]} of catalogue ids
+    patch: dict = field(default_factory=lambda: {"replace": {}, "add": [], "remove": [], "mengingat": {},
+                                                 "dasar_hukum": {}})
     fields: dict = field(default_factory=dict)      # number, date, team_decree for the office's year file
     officials: dict = field(default_factory=dict)   # ketua.name, salinan.jabatan, salinan.name
     new_regulations: dict = field(default_factory=dict)
@@ -425,6 +427,21 @@ def parse_citation(text: str) -> tuple[str, str, int | None, str] | None:
     return None
 
 
+def parse_gazette(text: str) -> dict[str, Any]:
+    """The LN/TLN or BN numbers typed in a citation, as the catalogue writes them (gazette:)."""
+    plain = _plain(text)
+    out: dict[str, Any] = {}
+    for key, name in (("ln", "Lembaran"), ("bn", "Berita")):
+        m = re.search(rf"\b{name}\s+Negara(?:\s+Republik\s+Indonesia)?\s+Tahun\s+(\d{{4}})\s+Nomor\s+(\d+)",
+                      plain, re.I)
+        if m:
+            out[key] = {"year": int(m.group(1)), "number": int(m.group(2))}
+    m = re.search(r"\bTambahan\s+Lembaran\s+Negara(?:\s+Republik\s+Indonesia)?\s+Nomor\s+(\d+)", plain, re.I)
+    if m:
+        out["tln"] = int(m.group(1))
+    return out
+
+
 def match_regulation(ds, text: str) -> tuple[str | None, tuple | None]:
     parsed = parse_citation(text)
     if parsed is None:
@@ -479,6 +496,7 @@ class _Importer:
         self.cmp = Comparer(Errata(ds.root / str(year) / "ERRATA.md"), computed)
         self.ids = {n.id for n in self.tree.walk()}
         self.docs_names = docs_names
+        self.absent_legal: set[str] = set()   # lists of legal bases the document does not hold
         # Additions the office already has keep their ids when their text comes back unchanged.
         self.known_adds: dict[str, str] = {}
         patch = raw.get("patch") if isinstance(raw, dict) else None
@@ -531,6 +549,8 @@ class _Importer:
                 self.text_units(g, c)
         absent: set[str] = set()
         for c in containers:
+            if c.legal and id(c) not in used:
+                self.absent_legal.add(self.legal_list(c))
             if id(c) not in used and c.units:
                 self.ev("info", "", "/".join(c.key[1:]) or c.key[0],
                         _("not found in the document; the shared text is kept"))
@@ -724,6 +744,11 @@ class _Importer:
         if not isinstance(old, dict):
             return
         patch = self.result.patch
+        for what in sorted(self.absent_legal):
+            change = old.get(what)
+            if isinstance(change, dict) and any(change.values()):
+                patch[what] = {k: [str(x) for x in v] for k, v in change.items() if v}
+                self.ev("info", "", what, _("kept from the office's current patch (not in the document)"))
         for iid, fields in (old.get("replace") or {}).items():
             if iid in absent and iid not in patch["replace"]:
                 patch["replace"][iid] = _plainify(fields)
@@ -741,13 +766,26 @@ class _Importer:
                 self.ev("info", "", str(spec.get("id")), _("kept from the office's current patch (not in the document)"))
 
     # -- Mengingat and Dasar Hukum ---------------------------------------
+    @staticmethod
+    def legal_list(c: Container) -> str:
+        return "mengingat" if c.key == ("mengingat",) else "dasar_hukum"
+
+    def cite(self, what: str, how: str, rid: str) -> None:
+        """This office's list differs from the year's: patch: <what>: <how>: [rid]."""
+        ids = self.result.patch[what].setdefault(how, [])
+        if rid not in ids:
+            ids.append(rid)
+
     def legal(self, g: Group, c: Container) -> None:
+        what = self.legal_list(c)
         want = [s.id for s in c.units]
         got: list[str] = []
         for u in g.units:
             rid, parsed = match_regulation(self.ds, u.text)
             if rid is None:
-                self.unknown_regulation(u, parsed)
+                rid = self.unknown_regulation(u, parsed, what)
+                if rid is not None:
+                    got.append(rid)
                 continue
             got.append(rid)
             if rid in want:
@@ -759,16 +797,19 @@ class _Importer:
                 if self.ds.regulations[rid].per_office == "team_decree":
                     self.team_decree(u)
             else:
-                self.ev("info", u.where, rid, _("cited in the document but not in the year's list "
-                                                "(data/{year}/decree.yaml, shared by every office)").format(year=self.year))
+                self.cite(what, "add", rid)
+                self.ev("added", u.where, rid, _("cited by this office, not in the year's list: added to the "
+                                                 "office's own {list} (patch: {list}: add:)").format(list=what))
         for rid in want:
             if rid not in got:
-                self.ev("info", "", rid, _("in the year's list but not cited in the document"))
+                self.cite(what, "remove", rid)
+                self.ev("removed", "", rid, _("in the year's list but not cited in the document: removed from "
+                                              "the office's own {list} (patch: {list}: remove:)").format(list=what))
 
-    def unknown_regulation(self, u: Unit, parsed) -> None:
+    def unknown_regulation(self, u: Unit, parsed, what: str) -> str | None:
         if parsed is None:
             self.ev("unrecognised", u.where, "", _("not a citation: ") + _short(u.text))
-            return
+            return None
         kind, number, year, title = parsed
         rid = re.sub(r"[^a-z0-9]+", "-", f"{kind.lower()}-{number}-{year or ''}".lower()).strip("-")
         entry: dict[str, Any] = {"kind": kind, "number": int(number) if number.isdigit() else number,
@@ -776,9 +817,15 @@ class _Importer:
         if year is None:
             entry["year_in_number"] = True
             entry["year"] = int(m.group(0)) if (m := re.search(r"(19|20)\d\d", number)) else self.year
+        gazette = parse_gazette(u.text)
+        if gazette:
+            entry["gazette"] = gazette
         self.result.new_regulations[rid] = entry
-        self.ev("added", u.where, rid, _("not in the catalogue: added to regulations.yaml as unverified; "
-                                         "check it and list it in data/{year}/decree.yaml").format(year=self.year))
+        self.cite(what, "add", rid)
+        self.ev("added", u.where, rid, _("not in the catalogue: added to regulations.yaml as unverified and cited "
+                                         "by this office (patch: {list}: add:); check its numbers and add "
+                                         "source:").format(list=what))
+        return rid
 
     def team_decree(self, u: Unit) -> None:
         m = re.search(r"Nomor\s+(\S+)\s+Tahun\s+(\d{4})(?:\s+tanggal\s+(\d{1,2}\s+\w+\s+\d{4}))?", _plain(u.text))
