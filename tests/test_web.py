@@ -4,7 +4,6 @@ from __future__ import annotations
 import io
 import re
 import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -86,7 +85,7 @@ def test_edit_menimbang_for_one_office_updates_labels_and_reference(client: Test
     r = client.post("/doc/2026/kab-sambas/item/acuan-tim/add",
                     data={"csrf": token, "new_text": "bahwa Sambas perlu rencana sendiri;", "scope": "office"})
     assert r.status_code == 200
-    labels = re.findall(r'<span class="lbl">([a-z]\.)</span>', r.text)
+    labels = re.findall(r'<span class="lbl"[^>]*>([a-z]\.)</span>', r.text)
     assert labels[:3] == ["a.", "b.", "c."]
     assert "huruf a dan huruf b" in r.text
     r = client.post("/doc/2026/kab-sambas/item/acuan-tim", data={
@@ -206,16 +205,18 @@ def test_legal_bases_from_the_catalogue(client: TestClient, data: Path):
     assert r.status_code == 200 and "pkpu-99-2025" in (data / "regulations.yaml").read_text()
 
 
+def finished_job(client: TestClient, started: str) -> str:
+    """The job page once the build thread has finished (a generous guard against a hang, not a timing)."""
+    jid = re.search(r'/jobs/([0-9a-f]+)', started).group(1)
+    assert client.app.state.jobs[jid].finished.wait(900), "the build never finished"
+    return client.get(f"/jobs/{jid}").text
+
+
 def test_build_and_download_docx(client: TestClient):
     token = csrf_of(client)
     r = client.post("/doc/2026/prov-kalbar/build", data={"csrf": token, "all": "0"})
     assert r.status_code == 200
-    jid = re.search(r'/jobs/([0-9a-f]+)', r.text).group(1)
-    for _ in range(300):
-        page = client.get(f"/jobs/{jid}").text
-        if "/file/" in page or "Gagal" in page:
-            break
-        time.sleep(0.1)
+    page = finished_job(client, r.text)
     assert "Gagal" not in page, page
     links = re.findall(r'href="(/jobs/[0-9a-f]+/file/\d+)"', page)
     # The original and the certified copy of the Keputusan and the Lampiran, and the JDIH record.
@@ -331,3 +332,35 @@ def test_province_account_edits_everything(multi: TestClient, data: Path):
     assert r.status_code == 200 and "bahwa semua;" in (data / "common/keputusan.yaml").read_text()
     r = multi.post("/logout", data={"csrf": token})
     assert multi.get("/doc/2026/kab-sambas").status_code == 401
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed; the PDF "
+                    "option needs it")
+def test_build_with_pdf_for_one_office_downloads_real_pdfs(client: TestClient, tmp_path: Path):
+    import subprocess
+
+    import pikepdf
+
+    token = csrf_of(client, "/doc/2026/kab-bengkayang/build")
+    r = client.post("/doc/2026/kab-bengkayang/build", data={"csrf": token, "all": "0", "pdf": "1", "draft": "1"})
+    assert r.status_code == 200
+    page = finished_job(client, r.text)
+    assert "Gagal" not in page, page
+    links = dict((name, href) for href, name in re.findall(
+        r'href="(/jobs/[0-9a-f]+/file/\d+)" download>\S+ ([^<]+)</a>', page))
+    pdfs = [n for n in links if n.endswith(".pdf")]
+    assert "kab-bengkayang/keputusan.pdf" in pdfs and "kab-bengkayang/lampiran.pdf" in pdfs, page
+    r = client.get(links["kab-bengkayang/keputusan.pdf"])
+    assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
+    assert 'filename="kab-bengkayang-keputusan.pdf"' in r.headers["content-disposition"]
+    assert r.content.startswith(b"%PDF-") and b"%%EOF" in r.content[-1024:]
+    path = tmp_path / "keputusan.pdf"
+    path.write_bytes(r.content)
+    with pikepdf.open(path) as pdf:
+        assert len(pdf.pages) >= 1
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+                              check=True).stdout
+        assert "KEPUTUSAN KOMISI PEMILIHAN UMUM KABUPATEN BENGKAYANG" in " ".join(text.split())
+    json_link = next(href for n, href in links.items() if n.endswith(".json"))
+    assert client.get(json_link).headers["content-type"] == "application/json"

@@ -58,6 +58,59 @@ def rich(text: str) -> Markup:
     return Markup("".join(out))
 
 
+@dataclass(frozen=True)
+class Spot:
+    """A text of the preview the data holds, and how to address it for an edit."""
+
+    key: str                        # an item id, or a "common:" path (workflows.datastore.KEYED)
+    fields: tuple[str, ...]         # the data fields edited together (a term and its definition)
+    items: bool = False             # an item or paragraph of a list: add / move / remove apply
+
+    @property
+    def query(self) -> str:
+        return ",".join(self.fields)
+
+
+def spot_of(node) -> Spot | None:
+    """Where the data holds the text of a preview node, or None for computed text (labels,
+    citations from the catalogue, the coordinator lines, values set on the settings page)."""
+    if node.src is None:
+        return None
+    if node.kind == "field":
+        return Spot("common:keputusan", ("title",)) if node.id == "title" else None
+    if node.kind == "line":
+        m = re.fullmatch(r"cover-(\d+)", node.id)
+        return Spot("common:lampiran.cover", (str(int(m.group(1)) - 1),)) if m else None
+    if node.kind == "targets":
+        return Spot("common:lampiran", ("targets_title",))
+    if node.kind == "chapter":
+        return Spot(node.id, ("title",))
+    if node.kind == "section":
+        if node.role == "area":
+            return Spot(node.id, ("name",))
+        return None if node.generated else Spot(node.id, ("title",))
+    if node.kind == "target-row":
+        return Spot(node.id, ("label",))
+    if node.role == "area-intro":
+        return Spot(node.path.split("/")[-2], ("intro",))
+    if (node.kind in ("item", "para", "list") and not node.generated and (node.kind != "list" or node.text) and node.role not in ("legal-basis", "coordinator")
+            and not node.id.startswith("cover-")):
+        return Spot(node.id, ("term", "text") if node.term else ("text",), items=True)
+    return None
+
+
+def edit_dom(key: str, fields: tuple[str, ...] | list[str] = ("text",)) -> str:
+    """The element id of a text's editor ("edit-<id>" for an item's text, as before)."""
+    fields = tuple(fields)
+    tail = "" if fields in (("text",), ("term", "text")) else "--" + "-".join(fields)
+    return "edit-" + re.sub(r"[^A-Za-z0-9_-]", "_", key + tail)
+
+
+def is_own(own: dict, key: str, fields: tuple[str, ...] | list[str] = ("text",)) -> bool:
+    """Whether this office's patch writes the text (replaces one of the fields, or added the item)."""
+    return key in own["add"] or bool(own["replace"].get(key, set()) & set(fields))
+
+
 @dataclass
 class Job:
     id: str
@@ -68,6 +121,7 @@ class Job:
     files: list[tuple[str, Path]] = field(default_factory=list)  # (name shown, path)
     zip_path: Path | None = None
     draft: bool = False
+    finished: threading.Event = field(default_factory=threading.Event)  # set when done or failed
 
 
 class Editor:
@@ -114,12 +168,14 @@ def create_app(data_dir: Path, templates_dir: Path | None = None, *, multi: bool
 
     env = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=select_autoescape(["html"]),
                       trim_blocks=True, lstrip_blocks=True)
-    env.globals.update(rich=rich, dom_id=dom_id, MONTHS=MONTHS, editable=_editable)
+    env.globals.update(rich=rich, dom_id=dom_id, MONTHS=MONTHS, editable=_editable, spot_of=spot_of,
+                       edit_dom=edit_dom, is_own=is_own)
 
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.state.store = store
     app.state.accounts = accounts
+    app.state.jobs = jobs
 
     # ---- request context
 
@@ -227,7 +283,8 @@ def create_app(data_dir: Path, templates_dir: Path | None = None, *, multi: bool
         raw = store.dataset().year(year).office_raw.get(office)
         patch = raw.get("patch") if isinstance(raw, dict) else None
         patch = patch if isinstance(patch, dict) else {}
-        return {"replace": set((patch.get("replace") or {}).keys()),
+        replace = patch.get("replace") or {}
+        return {"replace": {k: set(v or {}) for k, v in replace.items() if isinstance(v, dict)},
                 "add": {a.get("id") for a in patch.get("add") or [] if isinstance(a, dict)},
                 "remove": set(patch.get("remove") or [])}
 
@@ -295,28 +352,43 @@ def create_app(data_dir: Path, templates_dir: Path | None = None, *, multi: bool
     # ---- editing text
 
     @app.get("/doc/{year}/{office}/item/{iid}/edit", response_class=HTMLResponse)
-    async def edit_form(request: Request, year: str, office: str, iid: str, part: str = "keputusan"):
+    async def edit_form(request: Request, year: str, office: str, iid: str, part: str = "keputusan",
+                        fields: str = ""):
         ds, y, off = year_office(request, year, office)
-        return edit_fragment(request, y, off, iid, part)
+        return edit_fragment(request, y, off, iid, part, fields=_fields(fields))
 
-    def edit_fragment(request: Request, y: int, off, iid: str, part: str, *, error: str = "", stale: str = "",
-                      text: str | None = None, status: int = 200) -> HTMLResponse:
+    def spot_fields(y: int, office: str, iid: str, fields: list[str] | None) -> tuple[Any, list[str]]:
         try:
-            item = store.effective_item(y, off.id, iid)
+            item = store.effective_item(y, office, iid)
         except EditRefused:
             raise StarletteHTTPException(404) from None
-        field_name = "text" if "text" in item else ("label" if "label" in item else None)
-        if field_name is None:
+        if not fields:
+            fields = ["text"] if "text" in item else (["label"] if "label" in item else [])
+            if "term" in item and fields == ["text"]:
+                fields = ["term", "text"]
+        if not fields or not all(isinstance(item.get(f), str) or (f == "term" and "text" in item)
+                                 for f in fields):
             raise StarletteHTTPException(404)
-        mine = store.office_patch_of(y, off.id, iid)
+        return item, fields
+
+    def edit_fragment(request: Request, y: int, off, iid: str, part: str, *, fields: list[str] | None = None,
+                      error: str = "", stale: str = "", values: dict[str, str] | None = None,
+                      status: int = 200) -> HTMLResponse:
+        item, fields = spot_fields(y, off.id, iid, fields)
+        key = store.key_of(iid)
+        keyed = key.startswith("common:")
+        mine = store.office_patch_of(y, off.id, iid) if not keyed else {"replace": {}, "add": False}
         ed = editor(request)
-        return page(request, "edit.html", status=status, year=y, office=off, iid=iid, part=part, field=field_name,
-                    text=str(item.get(field_name) or "") if text is None else text,
-                    version=store.item_version(y, off.id, iid), own_text=bool(mine["replace"]), own_item=mine["add"],
-                    may_shared=ed.may_write(off.id, "shared"), error=error, stale=stale)
+        shown = [(f, (values or {}).get(f, str(item.get(f) or ""))) for f in fields]
+        return page(request, "edit.html", status=status, year=y, office=off, iid=iid, part=part, fields=fields,
+                    values=shown, dom=edit_dom(iid, fields), keyed=keyed, items=not keyed and fields[-1] == "text",
+                    version=store.item_version(y, off.id, iid),
+                    own_text=any(f in mine["replace"] for f in fields), own_item=mine["add"],
+                    may_shared=ed.may_write(off.id, "shared"), may_office=ed.may_write(off.id, "office"),
+                    error=error, stale=stale)
 
     def save_result(request: Request, y: int, office: str, part: str, run, *, iid: str | None = None,
-                    text: str | None = None) -> HTMLResponse:
+                    fields: list[str] | None = None, values: dict[str, str] | None = None) -> HTMLResponse:
         ds = store.dataset()
         off = ds.offices[office]
         try:
@@ -324,11 +396,13 @@ def create_app(data_dir: Path, templates_dir: Path | None = None, *, multi: bool
         except StaleEdit as exc:
             if iid is None:
                 return error_page(request, 409, f"{t('stale', editor(request).lang)} {exc.current}")
-            return _retarget(edit_fragment(request, y, off, iid, part, stale=exc.current, text=text, status=409), iid)
+            return _retarget(edit_fragment(request, y, off, iid, part, fields=fields, stale=exc.current,
+                                           values=values, status=409), edit_dom(iid, fields or ["text"]))
         except ZiError as exc:
             if iid is None:
                 return error_page(request, 422, f"{t('refused', editor(request).lang)} {exc}")
-            return _retarget(edit_fragment(request, y, off, iid, part, error=str(exc), text=text, status=422), iid)
+            return _retarget(edit_fragment(request, y, off, iid, part, fields=fields, error=str(exc),
+                                           values=values, status=422), edit_dom(iid, fields or ["text"]))
         return preview(request, y, office, part)
 
     @app.post("/doc/{year}/{office}/item/{iid}", response_class=HTMLResponse)
@@ -337,14 +411,20 @@ def create_app(data_dir: Path, templates_dir: Path | None = None, *, multi: bool
         f = await form_of(request)
         scope = f.get("scope", "office" if off.level != "provinsi" else "shared")
         guard_write(request, office, scope)
-        field_name = f.get("field", "text")
-        text = f.get("text", "")
+        _item, fields = spot_fields(y, office, iid, _fields(f.get("fields") or f.get("field", "")))
+        values = {k: f.get(k, "") for k in fields}
 
         def run():
             with store.edit(year=y, office=office, editor=editor(request).name) as e:
-                e.expect_item(iid, f.get("version"))
-                e.set_text(iid, text, field=field_name, scope=scope)
-        return save_result(request, y, office, f.get("part", "keputusan"), run, iid=iid, text=text)
+                e.expect_item(iid, f.get("version"), fields)
+                changed = [k for k in fields if not _same_text(values[k], store.effective_text(y, office, iid, k))]
+                # A term left as it was beside a changed definition is not written (it would
+                # become the office's own); with nothing changed, save as asked (e.g. make the
+                # office's text the shared one).
+                for k in changed or fields:
+                    e.set_text(iid, values[k], field=k, scope=scope)
+        return save_result(request, y, office, f.get("part", "keputusan"), run, iid=iid, fields=fields,
+                           values=values)
 
     @app.post("/doc/{year}/{office}/item/{iid}/{action}", response_class=HTMLResponse)
     async def item_action(request: Request, year: str, office: str, iid: str, action: str):
@@ -359,7 +439,7 @@ def create_app(data_dir: Path, templates_dir: Path | None = None, *, multi: bool
         def run():
             with store.edit(year=y, office=office, editor=ed.name) as e:
                 if action == "revert":
-                    e.revert(iid)
+                    e.revert(iid, _fields(f.get("fields", "")) or None)
                 elif action == "remove":
                     e.expect_item(iid, f.get("version"))
                     e.remove_item(iid, scope=scope)
@@ -372,16 +452,18 @@ def create_app(data_dir: Path, templates_dir: Path | None = None, *, multi: bool
                     wrong, right = f.get("wrong", ""), f.get("right", "")
                     new = _replace_once(store.effective_text(y, office, iid) or "", wrong, right)
                     if new is None:
-                        raise EditRefused(f"'{wrong}' is no longer in the text", None, "reload the page")
+                        raise EditRefused(i18n._("'{text}' is no longer in the text").format(text=wrong), None,
+                                          i18n._("reload the page"))
                     e.set_text(iid, new, scope=scope)
                 else:
                     raise StarletteHTTPException(404)
         return save_result(request, y, office, f.get("part", "keputusan"), run)
 
     @app.get("/doc/{year}/{office}/item/{iid}/history", response_class=HTMLResponse)
-    async def history(request: Request, year: str, office: str, iid: str):
+    async def history(request: Request, year: str, office: str, iid: str, fields: str = ""):
         _, y, off = year_office(request, year, office)
-        return page(request, "history.html", entries=store.history(iid, year=y, office=office), iid=iid)
+        return page(request, "history.html", iid=iid,
+                    entries=store.history(iid, year=y, office=office, fields=_fields(fields) or None))
 
     # ---- findings
 
@@ -576,6 +658,8 @@ def create_app(data_dir: Path, templates_dir: Path | None = None, *, multi: bool
             job.state, job.message = "failed", str(exc)
         except Exception as exc:  # noqa: BLE001 - shown on the page, not as a traceback
             job.state, job.message = "failed", f"{type(exc).__name__}: {exc}"
+        finally:
+            job.finished.set()
 
     @app.get("/jobs/{jid}", response_class=HTMLResponse)
     async def job_status(request: Request, jid: str):
@@ -595,7 +679,7 @@ def create_app(data_dir: Path, templates_dir: Path | None = None, *, multi: bool
         if not n.isdigit() or int(n) >= len(job.files):
             raise StarletteHTTPException(404)
         name, p = job.files[int(n)]
-        kind = ("application/pdf" if name.endswith(".pdf") else
+        kind = ("application/pdf" if name.endswith(".pdf") else "application/json" if name.endswith(".json") else
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
         return Response(p.read_bytes(), media_type=kind,
                         headers={"Content-Disposition": f'attachment; filename="{name.replace("/", "-")}"'})
@@ -706,8 +790,16 @@ def _editable(node) -> bool:
             and not node.id.startswith("cover-") and node.src is not None)
 
 
-def _retarget(resp: HTMLResponse, iid: str) -> HTMLResponse:
-    resp.headers["HX-Retarget"] = f"#edit-{iid}"
+def _fields(spec: str) -> list[str]:
+    return [x for x in (spec or "").split(",") if re.fullmatch(r"[a-z_]+|\d+", x)]
+
+
+def _same_text(new: str, old: str | None) -> bool:
+    return " ".join((new or "").split()) == " ".join((old or "").split())
+
+
+def _retarget(resp: HTMLResponse, dom: str) -> HTMLResponse:
+    resp.headers["HX-Retarget"] = f"#{dom}"
     resp.headers["HX-Reswap"] = "outerHTML"
     return resp
 

@@ -100,6 +100,43 @@ UI: dict[str, tuple[str, str]] = {
                      "Enter a percent 0–100; empty = no target that month."),
     "lang_switch": ("English", "Bahasa Indonesia"),
     "signed_in_as": ("Masuk sebagai", "Signed in as"),
+    "click_to_edit": ("Klik untuk mengubah teks ini", "Click to edit this text"),
+    "keyed_shared": ("Teks ini sama untuk semua satker (tidak bisa dibuat khusus satu satker).",
+                     "This text is the same for every office (an office cannot have its own)."),
+    "field_text": ("Teks", "Text"),
+    "field_term": ("Istilah yang didefinisikan", "Defined term"),
+    "field_title": ("Judul", "Title"),
+    "field_name": ("Nama area perubahan", "Name of the area of change"),
+    "field_intro": ("Pengantar rencana aksi area", "Introduction to the area's actions"),
+    "field_label": ("Nama kegiatan (baris tabel target)", "Activity (row of the target table)"),
+    "field_targets_title": ("Judul tabel target", "Title of the target table"),
+    "field_line": ("Baris halaman sampul", "Line of the cover page"),
+    "computed_label": ("Nomor/huruf dihitung otomatis menurut urutan; ubah urutan lewat tombol Naik/Turun butir.",
+                       "Numbers and letters are computed from the order; move items with Move up/down."),
+    "computed_citation": ("Kutipan peraturan disusun otomatis dari katalog peraturan; ubah di halaman "
+                          "Mengingat & Dasar Hukum (katalog).",
+                          "Citations are built from the regulation catalogue; change them on the "
+                          "Mengingat & Dasar Hukum page (catalogue)."),
+    "computed_generated": ("Teks ini disusun otomatis dari nama area perubahan; ubah nama area di judul "
+                           "areanya (BAB III).",
+                           "This text is built from the names of the areas of change; edit an area's name at "
+                           "its heading (BAB III)."),
+    "computed_heading": ("Judul tetap yang disusun otomatis untuk setiap area.", "A fixed heading built for every area."),
+    "computed_figure": ("Gambar disusun otomatis dari area perubahan.", "The figure is drawn from the areas of change."),
+    "computed_office": ("Nama satker diambil dari daftar satker (offices.yaml).",
+                        "The office's name comes from the office registry (offices.yaml)."),
+    "computed_settings": ("Nomor, tanggal, tempat dan pejabat diisi di halaman Nomor, tanggal, pejabat.",
+                          "Number, date, place and officials are set on the Number, date, officials page."),
+    "computed_menetapkan": ("Disusun otomatis dari judul keputusan; ubah judulnya di kepala keputusan.",
+                            "Built from the decree's title; edit the title in the heading."),
+    "computed_lampiran_head": ("Kepala lampiran diulang dari keputusan; ubah judul di Keputusan, nomor di halaman "
+                               "Nomor, tanggal, pejabat.",
+                               "The Lampiran's header repeats the decree; edit the title in the Keputusan, the "
+                               "number on the Number, date, officials page."),
+    "computed_area_name": ("Nama area; ubah di judul areanya (BAB III).", "The area's name; edit it at its heading "
+                           "(BAB III)."),
+    "computed_cell": ("Target bulanan diubah di halaman Tabel target.", "Monthly targets are changed on the Target "
+                      "table page."),
     "read_only": ("Hanya baca: teks bersama diubah oleh staf provinsi.",
                   "Read only: the shared text is changed by the province's staff."),
 }

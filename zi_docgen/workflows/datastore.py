@@ -58,6 +58,57 @@ WRAP = 110
 
 _TEXT_FIELDS = ("text", "term", "title", "name", "label", "intro")
 
+#: Text the data writes under a key rather than as an item with an id (the
+#: Keputusan's title, the cover lines, the target table's title, the Penutup):
+#: addressed as "common:<dotted path to the mapping or list>" plus the field (a key
+#: or a list position). No patch can name it, so it is shared text only.
+KEYED = "common:"
+_KEYED_FIELDS = _TEXT_FIELDS + ("targets_title",)
+
+
+def is_keyed(key: str) -> bool:
+    return key.startswith(KEYED)
+
+
+def _keyed_parts(key: str) -> list[str]:
+    return [p for p in key[len(KEYED):].split(".") if p]
+
+
+def _navigate(node: Any, parts: list[str]) -> Any:
+    for part in parts:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return None
+    return node
+
+
+def _keyed_field_ok(container: Any, field: str) -> bool:
+    if isinstance(container, dict):
+        return field in _KEYED_FIELDS and isinstance(container.get(field), str)
+    if isinstance(container, list):
+        return field.isdigit() and int(field) < len(container) and isinstance(container[int(field)], str)
+    return False
+
+
+def _keyed_value(container: Any, field: str) -> Any:
+    return container[int(field)] if isinstance(container, list) else container.get(field)
+
+
+def _find_keyed_id(node: Any, iid: str, path: tuple[str, ...] = ()) -> str | None:
+    """The dotted path of a mapping with this id held under a key (not a list item), e.g. the Penutup."""
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if isinstance(v, dict) and v.get("id") == iid:
+                return ".".join(path + (str(k),))
+            if isinstance(v, dict):
+                found = _find_keyed_id(v, iid, path + (str(k),))
+                if found:
+                    return found
+    return None
+
 
 def _yaml() -> YAML:
     y = YAML()
@@ -86,8 +137,13 @@ def styled_text(text: str, indent: int, folded: bool | None = None) -> Any:
     pos: list[int] = []
     start = 0
     last_space = -1
+    # Never fold inside a {{ variable }}: the file should read as typed.
+    inside = [False] * len(text)
+    for m in re.finditer(r"\{\{.*?\}\}", text):
+        for k in range(m.start(), m.end()):
+            inside[k] = True
     for i, ch in enumerate(text):
-        if ch == " ":
+        if ch == " " and not inside[i]:
             if i - start > width and last_space > start:
                 pos.append(last_space)
                 start = last_space + 1
@@ -266,9 +322,34 @@ class DataStore:
     def office_file(self, year: int, office: str) -> str:
         return f"{year}/offices/{office}.yaml"
 
+    def key_of(self, iid: str) -> str:
+        """How the store addresses a text: the id itself for a list item, a "common:" path for a
+        mapping with an id held under a key (the Penutup), which no patch can name."""
+        if is_keyed(iid):
+            return iid
+        ds = self.dataset()
+        if find_item(ds.common_raw, iid) is not None:
+            return iid
+        path = _find_keyed_id(ds.common_raw, iid)
+        return KEYED + path if path else iid
+
+    def keyed_container(self, key: str) -> Any:
+        """The mapping or list a "common:" key names, as loaded."""
+        found = _navigate(self.dataset().common_raw, _keyed_parts(key))
+        if not isinstance(found, (dict, list)):
+            raise EditRefused(_("no text at '{key}'").format(key=key), Src.of(self.root / "common"),
+                              _("reload the page"))
+        return found
+
     def effective_item(self, year: int, office: str, iid: str) -> Any:
         """The item as the office sees it (shared text with the year's and office's patches)."""
         ds = self.dataset()
+        iid = self.key_of(iid)
+        if is_keyed(iid):
+            container = self.keyed_container(iid)
+            if isinstance(container, list):
+                return {str(i): v for i, v in enumerate(container) if isinstance(v, str)}
+            return container
         doc = document_raw(ds, year, office)
         found = find_item(doc, iid)
         if found is None:
@@ -279,6 +360,9 @@ class DataStore:
         """Everything that decides how an item reads for an office, without copying the text
         (the version token is its hash): the shared item, the year's and the office's patch entries."""
         ds = self.dataset()
+        iid = self.key_of(iid)
+        if is_keyed(iid):
+            return {"shared": plain(self.keyed_container(iid))}
         yd = ds.year(year)
         ypatch = yd.raw.get("patch") if isinstance(yd.raw, dict) else None
         ypatch = ypatch if isinstance(ypatch, dict) else {}
@@ -302,6 +386,10 @@ class DataStore:
 
     def effective_text(self, year: int, office: str, iid: str, field: str = "text") -> str | None:
         """The item's raw text (variables not expanded) as the office reads it; None when removed."""
+        iid = self.key_of(iid)
+        if is_keyed(iid):
+            container = self.keyed_container(iid)
+            return _str(_keyed_value(container, field)) if _keyed_field_ok(container, field) else None
         st = self.item_state(year, office, iid)
         if st["office_add"] is not None:
             return _str(st["office_add"].get(field))
@@ -380,28 +468,34 @@ class DataStore:
                                         env=env, timeout=30)
         add = run("add", "--", *paths)
         if add.returncode != 0:
-            raise EditRefused(f"saved, but git could not add the files: {add.stderr.strip()}", Src.of(self.root))
+            raise EditRefused(_("saved, but git could not add the files: {detail}").format(detail=add.stderr.strip()),
+                              Src.of(self.root))
         com = run("commit", "-q", "--no-verify", "-m", message, f"--author={who} <{email}@zi-docgen.local>",
                   "--", *paths)
         if com.returncode != 0:
             if "nothing to commit" in com.stdout + com.stderr or "no changes added" in com.stdout + com.stderr:
                 return None
-            raise EditRefused(f"saved, but git could not commit: {(com.stderr or com.stdout).strip()}",
+            raise EditRefused(_("saved, but git could not commit: {detail}").format(
+                detail=(com.stderr or com.stdout).strip()),
                               Src.of(self.root))
         head = run("rev-parse", "HEAD")
         return head.stdout.strip() or None
 
     def history(self, iid: str, *, year: int | None = None, office: str | None = None,
-                limit: int = 30) -> list[HistoryEntry]:
-        """Past versions of an item's text, newest first, from git log of the files that write it."""
+                limit: int = 30, fields: list[str] | None = None) -> list[HistoryEntry]:
+        """Past versions of an item's text (or of the given fields), newest first, from git log of
+        the files that write it."""
         top = self._git_root()
         if top is None:
             return []
+        iid = self.key_of(iid)
         rels = [str(p.relative_to(self.root)) for p in sorted((self.root / "common").glob("*.yaml"))]
-        if year is not None:
+        if year is not None and not is_keyed(iid):
             rels.append(f"{year}/decree.yaml")
             if office:
                 rels.append(self.office_file(year, office))
+        else:
+            office = None
         paths = [str(self.path(r)) for r in rels]
         log = subprocess.run(["git", "-C", str(top), "log", f"-{limit}", "--format=%H%x1f%an%x1f%aI%x1f%s",
                               "--", *paths], capture_output=True, text=True, timeout=30)
@@ -410,7 +504,7 @@ class DataStore:
         out: list[HistoryEntry] = []
         for line in log.stdout.splitlines():
             sha, author, date, subject = (line.split("\x1f") + ["", "", "", ""])[:4]
-            text = self._text_at(top, sha, rels, iid, office)
+            text = self._text_at(top, sha, rels, iid, office, fields)
             out.append(HistoryEntry(sha, author, date, subject, text))
         # Keep the commits where the item's text changed (the oldest one of a run stays).
         kept: list[HistoryEntry] = []
@@ -420,7 +514,8 @@ class DataStore:
                 kept.append(h)
         return kept
 
-    def _text_at(self, top: Path, sha: str, rels: list[str], iid: str, office: str | None) -> str:
+    def _text_at(self, top: Path, sha: str, rels: list[str], iid: str, office: str | None,
+                 fields: list[str] | None = None) -> str:
         def show(rel: str) -> Any:
             git_path = (self.path(rel)).relative_to(top).as_posix()
             r = subprocess.run(["git", "-C", str(top), "show", f"{sha}:{git_path}"], capture_output=True,
@@ -432,15 +527,29 @@ class DataStore:
             except pyyaml.YAMLError:
                 return None
 
+        def text_of(item: Any) -> str:
+            if fields:
+                return " ".join(str(_keyed_value(item, f) or "") for f in fields
+                                if isinstance(item, list) or f in item)
+            return str(item.get("text", item.get("label", item.get("title", ""))))
+
+        if is_keyed(iid):
+            for rel in rels:
+                container = _navigate(show(rel), _keyed_parts(iid))
+                if isinstance(container, (dict, list)):
+                    return text_of(container)
+            return ""
         if office:
             raw = show(rels[-1]) or {}
             patch = raw.get("patch") or {} if isinstance(raw, dict) else {}
             rep = (patch.get("replace") or {}).get(iid)
-            if isinstance(rep, dict) and "text" in rep:
-                return str(rep["text"])
+            wanted = fields or ["text"]
+            if isinstance(rep, dict) and any(f in rep for f in wanted):
+                shared = self._text_at(top, sha, rels[:-1], iid, None, fields)
+                return text_of(rep) if all(f in rep for f in wanted) else f"{text_of(rep)} | {shared}"
             for a in patch.get("add") or []:
                 if isinstance(a, dict) and a.get("id") == iid:
-                    return str(a.get("text", a.get("label", "")))
+                    return text_of(a) if fields else str(a.get("text", a.get("label", "")))
             if iid in (patch.get("remove") or []):
                 return ""
         for rel in rels:
@@ -448,8 +557,7 @@ class DataStore:
                 continue
             found = find_item(show(rel), iid)
             if found:
-                item = found[2]
-                return str(item.get("text", item.get("label", item.get("title", ""))))
+                return text_of(found[2])
         return ""
 
 
@@ -544,7 +652,7 @@ class Edit:
                 self.originals[rel] = None
                 self.docs[rel] = CommentedMap()
             else:
-                raise EditRefused("file not found", Src.of(p))
+                raise EditRefused(_("file not found"), Src.of(p))
         return self.docs[rel]
 
     def _common_files(self) -> list[str]:
@@ -552,12 +660,12 @@ class Edit:
 
     def _need_year(self) -> int:
         if self.year is None:
-            raise EditRefused("this edit needs a year", Src.of(self.store.root))
+            raise EditRefused(_("this edit needs a year"), Src.of(self.store.root))
         return self.year
 
     def _need_office(self) -> str:
         if not self.office:
-            raise EditRefused("this edit needs an office", Src.of(self.store.root))
+            raise EditRefused(_("this edit needs an office"), Src.of(self.store.root))
         return self.office
 
     def _office_doc(self) -> CommentedMap:
@@ -631,8 +739,8 @@ class Edit:
             found = find_item(self.doc(rel), iid)
             if found:
                 return (rel, *found)
-        raise EditRefused(f"no item with id '{iid}' in the shared text", Src.of(self.store.root / "common"),
-                          "reload the page")
+        raise EditRefused(_("no item with id '{id}' in the shared text").format(id=iid),
+                          Src.of(self.store.root / "common"), _("reload the page"))
 
     def _effective(self, iid: str) -> Any:
         return self.store.effective_item(self._need_year(), self._office_or_any(), iid)
@@ -644,12 +752,16 @@ class Edit:
 
     # ---- versions
 
-    def expect_item(self, iid: str, token: str | None) -> None:
-        """Refuse the save if the item changed since the caller saw version `token`."""
+    def expect_item(self, iid: str, token: str | None, fields: list[str] | None = None) -> None:
+        """Refuse the save if the item changed since the caller saw version `token`; the refusal
+        shows the text now saved (of `fields`, the item's text by default)."""
         if token:
             year, office = self._need_year(), self._office_or_any()
-            self.expects.append((lambda: self.store.item_state(year, office, iid), token, iid,
-                                 lambda: self.store.effective_text(year, office, iid)))
+
+            def now() -> str:
+                vals = [self.store.effective_text(year, office, iid, f) for f in fields or ["text"]]
+                return " — ".join(v for v in vals if v is not None)
+            self.expects.append((lambda: self.store.item_state(year, office, iid), token, iid, now))
 
     def expect_value(self, what: str, token: str | None) -> None:
         if token:
@@ -659,20 +771,47 @@ class Edit:
     # ---- text of items
 
     def set_text(self, iid: str, value: str, *, field: str = "text", scope: Scope = "office") -> None:
-        if field not in _TEXT_FIELDS:
-            raise EditRefused(f"'{field}' cannot be edited as text", Src.of(self.store.root))
+        iid = self.store.key_of(iid)
         value = " ".join(value.split()) if "\n" not in value.strip() else value.strip()
+        if is_keyed(iid):
+            self._set_keyed(iid, field, value, scope)
+            return
+        if field not in _TEXT_FIELDS:
+            raise EditRefused(_("'{field}' cannot be edited as text").format(field=field), Src.of(self.store.root))
         if scope == "office":
             self._set_office_field(iid, field, value)
         else:
             rel, _seq, _pos, item = self._shared_location(iid)
             old = item.get(field)
             if field not in item and field != "text":
-                raise EditRefused(f"item '{iid}' has no {field}", Src.of(self.store.path(rel)))
+                raise EditRefused(_("item '{id}' has no {field}").format(id=iid, field=field), Src.of(self.store.path(rel)))
             item[field] = styled_text(value, _indent_of(item), folded=True if isinstance(old, FoldedScalarString)
                                       else None)
             self._year_replace_drop(iid, field)
             self.done.append(f"ubah {field} {iid} (semua kantor)")
+
+    def _set_keyed(self, key: str, field: str, value: str, scope: Scope) -> None:
+        parts = _keyed_parts(key)
+        rel = next((r for r in self._common_files() if parts and isinstance(self.doc(r), dict)
+                    and parts[0] in self.doc(r)), None)
+        container = _navigate(self.doc(rel), parts) if rel else None
+        where = Src.of(self.store.path(rel) if rel else self.store.root / "common")
+        if container is None or not _keyed_field_ok(container, field):
+            raise EditRefused(_("no text at '{key}'").format(key=f"{key}.{field}"), where, _("reload the page"))
+        if scope != "shared":
+            raise EditRefused(_("this text is the same for every office; an office cannot have its own"), where,
+                              _("save it for every office, or ask the province's legal staff"))
+        if not value:
+            raise EditRefused(_("this text cannot be empty"), where, _("type the text"))
+        if isinstance(container, list):
+            old = container[int(field)]
+            container[int(field)] = styled_text(value, _indent_of(container),
+                                                folded=True if isinstance(old, FoldedScalarString) else None)
+        else:
+            old = container[field]
+            container[field] = styled_text(value, _indent_of(container),
+                                           folded=True if isinstance(old, FoldedScalarString) else None)
+        self.done.append(f"ubah {key[len(KEYED):]}.{field} (semua kantor)")
 
     def _year_replace_drop(self, iid: str, field: str) -> None:
         """A shared edit must show: drop the year's own replace of the same field, if any."""
@@ -724,17 +863,21 @@ class Edit:
             return None
         return plain(found[2].get(field))
 
-    def revert(self, iid: str, field: str | None = None) -> None:
-        """Back to the shared text: remove the office's replace (and remove) of this item."""
+    def revert(self, iid: str, field: str | list[str] | None = None) -> None:
+        """Back to the shared text: remove the office's replace (and remove) of this item,
+        or only of the given field(s)."""
         office = self._need_office()
+        fields = [field] if isinstance(field, str) else field
         replace = self._patch_part("replace", create=False)
         if replace is not None and iid in replace:
-            if field is None:
+            if fields is None:
                 self._del(replace, iid)
-            elif field in (replace[iid] or {}):
-                self._del(replace[iid], field)
+            else:
+                for f in fields:
+                    if f in (replace[iid] or {}):
+                        self._del(replace[iid], f)
         removes = self._patch_part("remove", create=False)
-        if removes is not None and iid in removes and field is None:
+        if removes is not None and iid in removes and fields is None:
             self._del(removes, list(removes).index(iid))
         self._tidy_patch()
         self.done.append(f"kembalikan {iid} ke teks bersama ({office})")
@@ -745,7 +888,7 @@ class Edit:
                  scope: Scope = "office") -> str:
         """Add a new item next to `anchor`; returns its id (made from the text when not given)."""
         if where not in ("after", "before"):
-            raise EditRefused("where must be 'after' or 'before'", Src.of(self.store.root))
+            raise EditRefused(_("where must be 'after' or 'before'"), Src.of(self.store.root))
         year = self._need_year()
         ds = self.store.dataset()
         taken = _all_ids(document_raw(ds, year, self._office_or_any()))
@@ -802,7 +945,7 @@ class Edit:
     def move_item(self, iid: str, step: int, *, scope: Scope = "office") -> None:
         """Move an item one place up (step=-1) or down (+1) among the items this office sees."""
         if step not in (-1, 1):
-            raise EditRefused("an item moves one place at a time", Src.of(self.store.root))
+            raise EditRefused(_("an item moves one place at a time"), Src.of(self.store.root))
         year = self._need_year()
         ds = self.store.dataset()
         office_id = self._office_or_any()
@@ -844,7 +987,7 @@ class Edit:
             rel, sseq, i, sitem = self._shared_location(iid)
             _rel, nseq, j, _item = self._shared_location(neighbour)
             if nseq is not sseq:
-                raise EditRefused("this item can only move within its own list", Src.of(self.store.path(rel)))
+                raise EditRefused(_("this item can only move within its own list"), Src.of(self.store.path(rel)))
             # Comment lines between items stay where they are (a blank line before the
             # next block, a note on what follows); only the items change places.
             toks = [_slot_comment(*_last_slot(sseq, k), take=True) for k in range(len(sseq))]
@@ -859,7 +1002,8 @@ class Edit:
 
     def set_target(self, row_id: str, month: str, value: int | None, *, scope: Scope = "shared") -> None:
         if month not in MONTHS:
-            raise EditRefused(f"unknown month '{month}'", Src.of(self.store.root), "use " + ", ".join(MONTHS))
+            raise EditRefused(_("unknown month '{month}'").format(month=month), Src.of(self.store.root),
+                              _("months are written {months}").format(months=", ".join(MONTHS)))
         if value is not None and not (isinstance(value, int) and 0 <= value <= 100):
             raise EditRefused(_("a target is a whole percent from 0 to 100"), Src.of(self.store.root))
         if scope == "office":
@@ -945,14 +1089,14 @@ class Edit:
         Officials are data of the year: changing 2027's never touches 2026. Empty = placeholder.
         Setting a value also confirms it (drops new-year's to_confirm)."""
         if (role, field) not in (("ketua", "name"), ("salinan", "name"), ("salinan", "jabatan")):
-            raise EditRefused(f"cannot set {role}.{field}", Src.of(self.store.path("offices.yaml")))
+            raise EditRefused(_("cannot set {field}").format(field=f"{role}.{field}"), Src.of(self.store.path("offices.yaml")))
         if office_id != self._need_office():
-            raise EditRefused(f"this edit is for office '{self.office}', not '{office_id}'",
+            raise EditRefused(_("this edit is for office '{office}', not '{other}'").format(office=self.office, other=office_id),
                               Src.of(self.store.path("offices.yaml")))
         ds = self.store.dataset()
         office = ds.offices.get(office_id)
         if office is None:
-            raise EditRefused(f"unknown office '{office_id}'", Src.of(self.store.path("offices.yaml")))
+            raise EditRefused(_("unknown office '{id}'").format(id=office_id), Src.of(self.store.path("offices.yaml")))
         doc = self._office_doc()
         holder = doc.get(role)
         if holder is None:
@@ -980,7 +1124,7 @@ class Edit:
 
     def set_legal_bases(self, what: Literal["mengingat", "dasar_hukum"], ids: list[str]) -> None:
         if what not in ("mengingat", "dasar_hukum"):
-            raise EditRefused(f"unknown list '{what}'", Src.of(self.store.root))
+            raise EditRefused(_("unknown list '{name}'").format(name=what), Src.of(self.store.root))
         doc = self.doc(f"{self._need_year()}/decree.yaml")
         seq = doc.get(what)
         if seq is None:
@@ -1132,7 +1276,7 @@ def _derive(store: DataStore, ds: DataSet, changed: dict[str, str]) -> DataSet:
         commons = {}
     for y in sorted({int(rel[:4]) for rel in changed if rel[:4].isdigit()}):
         if y not in ds.years:
-            raise EditRefused(f"unknown year {y}", Src.of(store.root))
+            raise EditRefused(_("unknown year {year}").format(year=y), Src.of(store.root))
         old = ds.year(y)
         raw, file = old.raw, old.file
         drel = f"{y}/decree.yaml"
@@ -1147,7 +1291,7 @@ def _derive(store: DataStore, ds: DataSet, changed: dict[str, str]) -> DataSet:
                 stem = rel.split("/")[2][:-5]
                 shown = Src.of(store.path(rel))
                 if stem not in ds.offices:
-                    raise DataError(f"file is named after an unknown office '{stem}'", shown)
+                    raise DataError(_("file is named after an unknown office '{id}'").format(id=stem), shown)
                 r = parse_yaml(text, shown.file)
                 office_raw[stem] = r
                 office_files[stem] = validate(OfficeYear, r, shown)
@@ -1168,14 +1312,15 @@ def _merge_common(store: DataStore, old: Any, changed: dict[str, str]) -> Any:
             if raw is None:
                 continue
             if not isinstance(raw, dict):
-                raise DataError("expected keys at the top of the file", getattr(raw, "src", shown))
+                raise DataError(_("expected keys at the top of the file"), getattr(raw, "src", shown))
             pairs = [(k, v, raw.key_src[k]) for k, v in raw.items()]
         else:
             pairs = [(k, v, old.key_src[k]) for k, v in old.items()
                      if old.key_src.get(k) is not None and old.key_src[k].file == shown.file]
         for key, value, src in pairs:
             if key in merged:
-                raise DataError(f"'{key}' is defined twice in common/ (also at {merged.key_src[key]})", src)
+                raise DataError(_("'{key}' is defined twice in common/ (also at {src})").format(
+                    key=key, src=merged.key_src[key]), src)
             merged[key] = value
             merged.key_src[key] = src
     return merged
