@@ -20,6 +20,12 @@ without changing what docxtpl does:
 
 Output is deterministic: fixed zip timestamps and core properties
 (zi_docgen.ooxml.package), so the same data gives the same bytes.
+
+The contexts walk the decree's document tree (resolve/document.py): its fields,
+lists, chapters, blocks and target rows, found by kind and role as check finds
+them. What is not text of the decree stays on Decree: the office's names (the
+kop, the jabatan), the number's style, the signature facts (TTE, NIP, logo) and
+the figure's area names.
 """
 from __future__ import annotations
 
@@ -49,7 +55,8 @@ from ..errors import Src, TemplateProblem
 from ..ooxml.package import EntryCache, fixed_datetime, package_bytes
 from ..ooxml.reading import read_docx
 from ..resolve.dates import MONTH_ABBR
-from ..resolve.decree import Decree, RBlock, RChapter, RItem, plain
+from ..resolve.decree import Decree, plain
+from ..resolve.document import Node
 from ..resolve.markup import parse as parse_markup
 
 ITALIC_STYLE = "ZIAsing"          # style id of the "ZI Asing" character style in the templates
@@ -63,6 +70,13 @@ OUTPUTS = (("keputusan", "keputusan", False), ("lampiran", "lampiran", False),
 # (\n → <w:br/>, \t → <w:tab/>, \a → new paragraph, \f → page break). Text in a
 # w:t never holds "<", so [^<]* stays inside the element.
 _LISTING_CHAR = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\t\n\a\f]")
+
+
+def _undefined_name(exc: Exception) -> str:
+    """The variable Jinja could not find, without its English sentence around it."""
+    text = getattr(exc, "message", None) or str(exc)
+    m = re.search(r"has no attribute '([^']+)'", text) or re.match(r"'([^']+)' is undefined", text)
+    return m.group(1) if m else text
 
 
 class _CompilingEnvironment(Environment):
@@ -244,8 +258,10 @@ class Renderer:
             try:
                 self.env.from_string(src)
             except TemplateError as exc:
-                raise TemplateProblem(f"template error in {key}: {exc.message}", Src(f"templates/{name}.docx"),
-                                      "fix the {{ }} / {% %} tags in Word, or restore the template from git") from None
+                raise TemplateProblem(_("template error in {part}: {detail}").format(part=key, detail=exc.message),
+                                      Src(f"templates/{name}.docx"),
+                                      _("fix the {tags} tags in Word, or restore the template from git").format(
+                                          tags="{{ }} / {% %}")) from None
 
     def render_all(self, decree: Decree) -> dict[str, bytes]:
         """The original and the certified copy of the Keputusan and the Lampiran (see OUTPUTS)."""
@@ -257,12 +273,12 @@ class Renderer:
         try:
             tpl.render(context, self.env, autoescape=True)
         except UndefinedError as exc:
-            raise TemplateProblem(f"the template uses an unknown variable: {exc.message}",
+            raise TemplateProblem(_("the template uses an unknown variable: {name}").format(name=_undefined_name(exc)),
                                   Src.of(self.dir / f"{name}.docx"),
-                                  "use only the variables listed in the README") from None
+                                  _("use only the variables listed in the README")) from None
         except TemplateError as exc:
-            raise TemplateProblem(f"template error: {exc}", Src.of(self.dir / f"{name}.docx"),
-                                  "fix the tags in Word, or restore the template from git") from None
+            raise TemplateProblem(_("template error: {detail}").format(detail=exc), Src.of(self.dir / f"{name}.docx"),
+                                  _("fix the tags in Word, or restore the template from git")) from None
         set_core_properties(tpl.docx, decree, name, copy)
         tpl.pre_processing()
         return package_bytes(tpl.docx.part.package, self._loaded[name].package.entries)
@@ -301,7 +317,7 @@ def core_properties(decree: Decree, name: str, copy: bool) -> dict[str, str]:
     number = decree.number_line.replace("NOMOR:", "Nomor").replace("NOMOR", "Nomor").replace("TAHUN", "Tahun")
     return {
         "title": _fit(f"{doc} {decree.office.short_name} {number}"),
-        "subject": _fit(_plain(decree.title)),
+        "subject": _fit(_plain(_field(decree, "title"))),
         "author": decree.office.name,
         "keywords": _fit("; ".join(words)),
         "language": "id-ID",
@@ -336,9 +352,9 @@ def _split_name(decree: Decree, lead: str, upper: bool) -> list[str]:
     return [l.upper() for l in lines] if upper else lines
 
 
-def _konsiderans(items: tuple[RItem, ...], head: str) -> list[dict]:
+def _konsiderans(node: Node, head: str) -> list[dict]:
     return [{"head": head if i == 0 else "", "colon": ":" if i == 0 else "", "label": it.label,
-             "text": _runs(it.text)} for i, it in enumerate(items)]
+             "text": _runs(it.text)} for i, it in enumerate(node.children)]
 
 
 #: The signing space of an original: empty lines where the ketua signs and stamps.
@@ -360,29 +376,35 @@ def _salinan(decree: Decree, copy: bool) -> list[dict]:
     """The "Salinan sesuai dengan aslinya" block: in the certified copy only (a list of 0 or 1)."""
     if not copy:
         return []
-    jabatan = decree.salinan_jabatan.strip()
+    jabatan = _field(decree, "salinan-jabatan").strip()
     return [{
         "unit": [f"SEKRETARIAT {decree.office.body.upper()}", decree.office.region.upper()],
         "jabatan": jabatan if jabatan.endswith(",") else jabatan + ",",
         "space": ["", *decree.tte, ""] if decree.tte else list(SIGNING_SPACE),
-        "name": decree.salinan_name,
+        "name": _field(decree, "salinan-nama"),
         "nip": [f"NIP. {decree.salinan_nip}"] if decree.salinan_nip else [],
     }]
 
 
+def _field(decree: Decree, fid: str) -> str:
+    """A value of the Keputusan, from its node in the document tree (document.py)."""
+    return decree.find(f"keputusan/{fid}").text
+
+
 def _common(decree: Decree, copy: bool = False) -> dict:
-    signer = _split_name(decree, decree.signer_jabatan, upper=True)
+    signer = _split_name(decree, _field(decree, "penandatangan-jabatan"), upper=True)
+    title = _plain(_field(decree, "title"))
     return {
         "draft_mark": "DRAFT" if decree.is_draft else "",
-        "number": decree.number,
+        "number": _field(decree, "nomor"),
         "number_line": decree.number_line,
         "year": decree.year,
-        "title_upper": _plain(decree.title).upper(),
-        "core_title": _plain(decree.title),
-        "seat": decree.seat,
-        "date_text": decree.date_text,
+        "title_upper": title.upper(),
+        "core_title": title,
+        "seat": _field(decree, "tempat"),
+        "date_text": _field(decree, "tanggal"),
         "signer_lines": signer[:-1] + [signer[-1] + ","],
-        "signer_name": decree.signer_name.upper(),
+        "signer_name": _field(decree, "penandatangan").upper(),
         "sign_place": _sign_place(decree, copy),
         "salinan": _salinan(decree, copy),
     }
@@ -403,10 +425,10 @@ def keputusan_context(decree: Decree, tpl: DocxTemplate | None = None, copy: boo
         "kop": [decree.office.body.upper(), decree.office.region.upper()],
         "heading": decree.heading_title,
         "jabatan": decree.jabatan,
-        "menimbang": _konsiderans(decree.menimbang, "Menimbang"),
-        "mengingat": _konsiderans(decree.mengingat, "Mengingat"),
+        "menimbang": _konsiderans(decree.find("keputusan/menimbang"), "Menimbang"),
+        "mengingat": _konsiderans(decree.find("keputusan/mengingat"), "Mengingat"),
         "menetapkan": _runs(decree.menetapkan),
-        "diktum": [{"label": d.label, "text": _runs(d.text)} for d in decree.diktum],
+        "diktum": [{"label": d.label, "text": _runs(d.text)} for d in decree.find("keputusan/diktum").children],
     })
     return ctx
 
@@ -448,45 +470,51 @@ def _figure(decree: Decree, tpl: DocxTemplate) -> InlineImage:
     return InlineImage(tpl, io.BytesIO(_figure_png(pengungkit, hasil)), width=Mm(150))
 
 
-def _item(it: RItem) -> dict:
+def _item(it: Node) -> dict:
     text = _runs(it.text, prefix=f"{it.term} " if it.term else "")
-    return {"label": it.label, "text": text, "subitems": [_item(s) for s in it.items]}
+    return {"label": it.label, "text": text, "subitems": [_item(s) for s in it.children]}
 
 
-def _block(b: RBlock, decree: Decree, tpl) -> dict:
+def _block(b: Node, decree: Decree, tpl) -> dict:
+    bases = b.role == "legal-bases"
     return {
         "headings": [b.text] if b.kind == "heading" else [],
         "paragraphs": [_runs(b.text)] if b.kind == "para" else [],
-        "entries": [_item(it) for it in b.items] if b.generated != "dasar_hukum" else [],
-        "bases": [_item(it) for it in b.items] if b.generated == "dasar_hukum" else [],
+        "entries": [_item(it) for it in b.children] if not bases else [],
+        "bases": [_item(it) for it in b.children] if bases else [],
         "figures": [_figure(decree, tpl)] if b.kind == "figure" and tpl is not None else [],
     }
 
 
-def _chapter(ch: RChapter, decree: Decree, tpl) -> dict:
-    return {"label": ch.label, "title": ch.title,
-            "blocks": [_block(b, decree, tpl) for b in ch.blocks],
-            "sections": [{"label": s.label, "title": s.title, "blocks": [_block(b, decree, tpl) for b in s.blocks]}
-                         for s in ch.sections]}
+def _chapter(ch: Node, decree: Decree, tpl) -> dict:
+    return {"label": ch.label, "title": ch.text,
+            "blocks": [_block(b, decree, tpl) for b in ch.children if b.kind != "section"],
+            "sections": [{"label": s.label, "title": s.text, "blocks": [_block(b, decree, tpl) for b in s.children]}
+                         for s in ch.children if s.kind == "section"]}
 
 
 def lampiran_context(decree: Decree, tpl: DocxTemplate | None = None, copy: bool = False) -> dict:
     ctx = _common(decree, copy)
-    cover = list(decree.cover)
+    lampiran = decree.find("lampiran")
+    cover = [line.text for line in decree.find("lampiran/cover").children]
+    chapters = [n for n in lampiran.children if n.kind == "chapter"]
+    targets = decree.find("lampiran/targets")
     ctx.update({
         "header_lines": ["LAMPIRAN", decree.heading_title, decree.number_line,
-                         f"TENTANG {_plain(decree.title).upper()}"],
+                         f"TENTANG {_plain(_field(decree, 'title')).upper()}"],
         "cover_first": cover[:1],
         "cover_rest": cover[1:],
-        "kata_pengantar": [_runs(b.text) for b in decree.kata_pengantar if b.kind == "para"],
-        "signer_lines_title": _split_name(decree, decree.signer_jabatan, upper=False),
-        "signer_name_title": decree.signer_name,
-        "chapters": [_chapter(ch, decree, tpl) for ch in decree.chapters],
-        "penutup": _chapter(decree.penutup, decree, tpl),
-        "targets_title": _plain(decree.targets_title).upper(),
+        "kata_pengantar": [_runs(b.text) for b in decree.find("lampiran/kata-pengantar").children
+                           if b.kind == "para"],
+        "signer_lines_title": _split_name(decree, _field(decree, "penandatangan-jabatan"), upper=False),
+        "signer_name_title": _field(decree, "penandatangan"),
+        "chapters": [_chapter(ch, decree, tpl) for ch in chapters if ch.role != "penutup"],
+        "penutup": next(_chapter(ch, decree, tpl) for ch in chapters if ch.role == "penutup"),
+        "targets_title": _plain(targets.text).upper(),
         "months": list(MONTH_ABBR),
-        "target_groups": [{"label": g.label, "name": g.name,
-                           "rows": [{"no": r.no, "label": _runs(r.label), "cells": list(r.cells)} for r in g.rows]}
-                          for g in decree.targets],
+        "target_groups": [{"label": g.label, "name": g.text,
+                           "rows": [{"no": r.label, "label": _runs(r.text), "cells": list(r.cells or ())}
+                                    for r in g.children]}
+                          for g in targets.children],
     })
     return ctx

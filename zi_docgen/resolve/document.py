@@ -84,6 +84,7 @@ Role = Literal[
     "area",            # a section that is one area of change
     "area-targets-heading", "area-targets", "area-actions-heading", "area-intro", "area-actions",
     "component-model",
+    "penutup",         # the Lampiran's closing chapter (always the last chapter)
 ]
 
 
@@ -169,14 +170,14 @@ def _blocks(parent: str, blocks: tuple[Any, ...]) -> tuple[Node, ...]:
     return tuple(out)
 
 
-def _chapter(ch: Any) -> Node:
+def _chapter(ch: Any, role: Role = "") -> Node:
     path = f"lampiran/{ch.id}"
     sections = []
     for s in ch.sections:
         spath = _join(path, s.id)
         sections.append(Node("section", s.id, spath, s.label, s.title, s.src, s.generated, s.role,
                              children=_blocks(spath, s.blocks)))
-    return Node("chapter", ch.id, path, ch.label, ch.title, ch.src,
+    return Node("chapter", ch.id, path, ch.label, ch.title, ch.src, role=role,
                 children=(*_blocks(path, ch.blocks), *sections))
 
 
@@ -220,7 +221,7 @@ def build_tree(d: Any) -> Node:
     targets = Node("targets", "targets", "lampiran/targets", "", d.targets_title, s.get("targets_title"),
                    children=tuple(groups))
     lampiran = Node("part", "lampiran", "lampiran", children=(
-        cover, kp, *(_chapter(ch) for ch in (*d.chapters, d.penutup)), targets))
+        cover, kp, *(_chapter(ch) for ch in d.chapters), _chapter(d.penutup, "penutup"), targets))
     return Node("document", office.id, "", children=(keputusan, lampiran))
 
 

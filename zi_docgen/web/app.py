@@ -452,7 +452,8 @@ def create_app(data_dir: Path, templates_dir: Path | None = None, *, multi: bool
                     wrong, right = f.get("wrong", ""), f.get("right", "")
                     new = _replace_once(store.effective_text(y, office, iid) or "", wrong, right)
                     if new is None:
-                        raise EditRefused(f"'{wrong}' is no longer in the text", None, "reload the page")
+                        raise EditRefused(i18n._("'{text}' is no longer in the text").format(text=wrong), None,
+                                          i18n._("reload the page"))
                     e.set_text(iid, new, scope=scope)
                 else:
                     raise StarletteHTTPException(404)
