@@ -78,9 +78,12 @@ def test_long_and_unbreakable_names_still_render():
 
 
 def test_rejects_empty_columns():
-    with pytest.raises(ValueError):
+    # a data mistake (no area of one kind left for this office), told as one line, not a traceback
+    from zi_docgen.errors import DataError
+
+    with pytest.raises(DataError, match="komponen pengungkit"):
         component_model_png([], HASIL)
-    with pytest.raises(ValueError):
+    with pytest.raises(DataError, match="komponen hasil"):
         component_model_png(PENGUNGKIT, [])
 
 

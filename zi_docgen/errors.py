@@ -8,13 +8,12 @@ traceback.
 from __future__ import annotations
 
 import difflib
+import errno
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from .i18n import _
-
-from .i18n import _
+from .i18n import N_, _
 
 
 @dataclass(frozen=True, order=True)
@@ -98,6 +97,19 @@ class ZiError(Exception):
         hint = f" ({self.hint})" if self.hint else ""
         label = _("error")
         return f"{where}{label}: {self.message}{hint}"
+
+
+class Invalid(ValueError):
+    """A data model validator's message: an English msgid and its fields, translated where it
+    is shown (pydantic turns it into a DataError there), not when the model is defined."""
+
+    def __init__(self, template: str, **fields: Any):
+        super().__init__(template.format(**fields))
+        self.template = template
+        self.fields = fields
+
+    def translated(self) -> str:
+        return _(self.template).format(**self.fields)
 
 
 class DataError(ZiError):
@@ -185,6 +197,30 @@ class BuildRefused(ZiError):
     """The build would produce something the user asked not to get (exit status 1)."""
 
     exit_code = 1
+
+
+def os_reason(exc: BaseException) -> str:
+    """Why the system refused, in the user's language (the C library's strerror is English)."""
+    code = getattr(exc, "errno", None)
+    reasons = {
+        errno.EACCES: N_("permission denied"),
+        errno.EPERM: N_("permission denied"),
+        errno.EROFS: N_("the disk is read-only"),
+        errno.ENOSPC: N_("the disk is full"),
+        errno.ENOENT: N_("no such file or folder"),
+        errno.EEXIST: N_("it already exists"),
+        errno.EISDIR: N_("it is a folder"),
+        errno.ENOTDIR: N_("a part of the path is a file, not a folder"),
+        errno.ENOTEMPTY: N_("the folder is not empty"),
+        errno.EBUSY: N_("the file is in use"),
+        errno.ENAMETOOLONG: N_("the name is too long"),
+        errno.EIO: N_("input/output error of the disk"),
+    }
+    if code in reasons:
+        return _(reasons[code])
+    if code is not None:
+        return _("system error {code}").format(code=errno.errorcode.get(code, code))
+    return type(exc).__name__
 
 
 def did_you_mean(word: object, choices: Iterable[str], cutoff: float = 0.6) -> str | None:

@@ -87,7 +87,7 @@ def run_check(data: Path, *, year: int | None, satkers: list[str], fmt: str, con
     from ..load.dataset import load_dataset
 
     if fmt not in ("text", "json"):
-        raise DataError(f"unknown format '{fmt}'", None, "use text or json")
+        raise DataError(_("unknown format '{fmt}'").format(fmt=fmt), None, _("use text or json"))
     started = time.perf_counter()
     ds = load_dataset(Path(data), tolerant=True)  # data mistakes are reported with the findings
     year = ds.require_year(year)

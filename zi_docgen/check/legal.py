@@ -89,7 +89,7 @@ _DIKTUM_LAMPIRAN = re.compile(r"(?<![\w-])Lampiran\s+Keputusan\s+(?:ini\s+)?yang
 
 def diktum_lampiran(text: str) -> list[tr.Hit]:
     return [tr.Hit(m.start(), m.end(), "error", "diktum-lampiran",
-                   "the diktum names 'Lampiran Keputusan'; the Lampiran is part of this Keputusan",
+                   _("the diktum names 'Lampiran Keputusan'; the Lampiran is part of this Keputusan"),
                    "tercantum dalam Lampiran yang merupakan bagian tidak terpisahkan dari Keputusan ini")
             for m in _DIKTUM_LAMPIRAN.finditer(text)]
 

@@ -16,6 +16,7 @@ from ..resolve import citations
 from ..errors import Src, closest
 from . import textrules as tr
 from .findings import Finding
+from ..i18n import _
 from .tables import AREA_ALIASES, AREA_OUTDATED, AREAS_90_2021
 
 
@@ -91,12 +92,12 @@ def _words(t: _Text, extra: frozenset[str]) -> None:
         if len(words) >= 8 and len(unknown) > 0.4 * len(words):
             # a transcriber's note or a foreign-language passage: one warning, not one per word
             t.add(s, "warning", "foreign-text",
-                  f"this line does not read as Indonesian ({len(unknown)} of {len(words)} words unknown); "
-                  "not spell-checked")
+                  _("this line does not read as Indonesian ({unknown} of {n} words unknown); not spell-checked").format(
+                      unknown=len(unknown), n=len(words)))
         elif unknown:
             line_spans.append((s, text))
     results = tr.spelling(checker, [text for _, text in line_spans])
-    for (s, _), found in zip(line_spans, results):
+    for (s, _text), found in zip(line_spans, results):
         for h in found:
             if not taken(s + h.start):
                 t.hit(h, s)
@@ -199,7 +200,7 @@ def _citations(t: _Text) -> None:
             flat = re.sub(r"-\s*\n[\s\-]*", "-", text)  # "Undang-" ⏎ "- Undang" reads as one word here
             flat = " ".join(flat.split())
             if not flat.endswith(";") and not flat.endswith("."):
-                t.add(s + len(text.rstrip()) - 1, "error", "mengingat-end", f"citation {label} does not end with ';'", ";")
+                t.add(s + len(text.rstrip()) - 1, "error", "mengingat-end", _("citation {label} does not end with ';'").format(label=label), ";")
             # the cited regulation, then each amendment
             parts = re.split(r"\s+sebagaimana\s+telah\s+(?:beberapa\s+kali\s+)?diubah\s+(?:terakhir\s+)?dengan\s+", flat)
             base = None
@@ -220,17 +221,21 @@ def _citations(t: _Text) -> None:
                     for need, word in (("Lembaran Negara Republik Indonesia Tahun", "LN"),
                                        ("Tambahan Lembaran Negara", "TLN")):
                         if need not in gazette:
-                            t.add(s, "error", "mengingat-gazette", f"citation {label}: {what} without its {word}")
+                            t.add(s, "error", "mengingat-gazette", _("citation {label}: {what} without its {gazette}").format(
+                                label=label, what=what, gazette=word))
                 if kind in citations.NEEDS_BN and "Berita Negara" not in gazette:
-                    t.add(s, "error", "mengingat-gazette", f"citation {label}: {what} without its BN (Berita Negara)")
+                    t.add(s, "error", "mengingat-gazette", _("citation {label}: {what} without its BN (Berita Negara)").format(
+                        label=label, what=what))
                 gy = re.search(r"(?:Lembaran|Berita) Negara Republik Indonesia Tahun (\d{4})", gazette)
                 if gy and year and int(gy.group(1)) < year:
                     t.add(s, "error", "mengingat-gazette-year",
-                          f"citation {label}: {what} cannot be in the gazette of {gy.group(1)}")
+                          _("citation {label}: {what} cannot be in the gazette of {year}").format(
+                              label=label, what=what, year=gy.group(1)))
             if base is not None:
                 if prev is not None and base[:2] < prev[:2]:
                     t.add(s - len(label) - 1, "error", "mengingat-order",
-                          f"{label} {base[3]} should come before {prev[2]} {prev[3]} (hierarchy, then year)")
+                          _("{label} {what} should come before {other_label} {other} (hierarchy, then year)").format(
+                              label=label, what=base[3], other_label=prev[2], other=prev[3]))
                 else:
                     prev = base
 
@@ -263,8 +268,9 @@ def _first_difference(a: str, b: str) -> tuple[int, str]:
             continue
         missing = " ".join(wa[i1:i2])
         extra = " ".join(wb[j1:j2])
-        what = (f"missing '{missing}'" if op == "delete" else f"'{extra}' instead of '{missing}'" if op == "replace"
-                else f"extra '{extra}'")
+        what = (_("missing '{text}'").format(text=missing) if op == "delete"
+                else _("'{text}' instead of '{other}'").format(text=extra, other=missing) if op == "replace"
+                else _("extra '{text}'").format(text=extra))
         return j1, what
     return 0, ""
 
@@ -283,13 +289,15 @@ def _titles(t: _Text) -> None:
     tm = re.compile(r"^\s*TENTANG\s*$", re.M).search(text, m.end())
     if not tm:
         return
-    _, title = _collect(t, tm.end() + 1, re.compile(r"^\s*(?:KETUA|[-\s]*Menimbang)\b"))
+    _start, title = _collect(t, tm.end() + 1, re.compile(r"^\s*(?:KETUA|[-\s]*Menimbang)\b"))
     ty = re.search(r"TAHUN\s+(\d{4})$", title)
     if ty and ty.group(1) != year:
-        t.add(tm.end() + 1, "error", "title-year", f"the title says {ty.group(1)}, the number says TAHUN {year}")
+        t.add(tm.end() + 1, "error", "title-year", _("the title says {title_year}, the number says TAHUN {year}").format(
+            title_year=ty.group(1), year=year))
     dm = re.search(r"^\s*pada\s+tanggal\s+(\d{1,2})\s+(\w+)\s+(\d{4})", text, re.M | re.I)
     if dm and ty and dm.group(3) != ty.group(1):
-        t.add(dm.start(3), "error", "title-year", f"signed in {dm.group(3)}, the title says {ty.group(1)}")
+        t.add(dm.start(3), "error", "title-year", _("signed in {year}, the title says {title_year}").format(
+            year=dm.group(3), title_year=ty.group(1)))
     expected = f"{heading} TENTANG {title}."
     mm = re.search(r"^[-\s]*Menetapkan\s*:\s*(.+)$", text, re.M)
     if mm:
@@ -297,7 +305,7 @@ def _titles(t: _Text) -> None:
         if got.upper() != expected.upper():
             k, what = _first_difference(expected, got)
             t.add(mm.start(1) + _offset_of_word(mm.group(1), k), "error", "menetapkan",
-                  f"Menetapkan differs from the heading and title: {what}")
+                  _("Menetapkan differs from the heading and title: {difference}").format(difference=what))
     lm = re.search(r"^\s*LAMPIRAN\s*$", text, re.M)
     if lm:
         start, header = _collect(t, lm.end() + 1, re.compile(r"^$^"))
@@ -305,12 +313,16 @@ def _titles(t: _Text) -> None:
         if hm:
             if (hm.group(2), hm.group(3)) != (number, year):
                 t.add(start, "error", "lampiran-header",
-                      f"the Lampiran header says NOMOR {hm.group(2)} TAHUN {hm.group(3)}, the Keputusan {number} {year}")
-            for got, want, what in ((hm.group(1), heading, "heading"), (hm.group(4), title, "title")):
+                      _("the Lampiran header says NOMOR {number} TAHUN {year}, the Keputusan {k_number} {k_year}").format(
+                          number=hm.group(2), year=hm.group(3), k_number=number, k_year=year))
+            for got, want, what in ((hm.group(1), heading, _("the Lampiran header's heading differs from the "
+                                                              "Keputusan's: {difference}")),
+                                    (hm.group(4), title, _("the Lampiran header's title differs from the "
+                                                           "Keputusan's: {difference}"))):
                 if " ".join(got.split()).upper() != want.upper():
                     k, diff = _first_difference(want, got)
                     off = start + _offset_of_lampiran_word(text[start:], got, k)
-                    t.add(off, "error", "lampiran-header", f"the Lampiran header's {what} differs from the Keputusan's: {diff}",
+                    t.add(off, "error", "lampiran-header", what.format(difference=diff),
                           want)
 
 
@@ -334,9 +346,11 @@ def _dates_agree(t: _Text) -> None:
             continue
         place, d2 = k.group(1).strip(), " ".join(k.group(2).split())
         if d2 != date:
-            t.add(k.start(2), "error", "date-agree", f"dated {d2}, the decree {date}", date)
+            t.add(k.start(2), "error", "date-agree", _("dated {date}, the decree {decree_date}").format(
+                date=d2, decree_date=date), date)
         if place != seat:
-            t.add(k.start(1), "error", "seat", f"'{place}', the decree is 'Ditetapkan di {seat}'", seat)
+            t.add(k.start(1), "error", "seat", _("'{place}', the decree is 'Ditetapkan di {seat}'").format(
+                place=place, seat=seat), seat)
 
 
 # ---------------------------------------------------------------- duplicates
@@ -356,7 +370,8 @@ def _duplicates(t: _Text) -> None:
         key = tr.normalise(body)
         if len(key.split()) >= 6:
             if key in seen:
-                t.add(s, "error", "duplicate", f"the same text as line {t.src(seen[key]).line}", "remove one")
+                t.add(s, "error", "duplicate", _("the same text as line {line}").format(line=t.src(seen[key]).line),
+                      _("remove one"))
                 continue
             seen[key] = s
         # a defined term: "X adalah …", or "X :" with "Adalah …" on the next line
@@ -369,8 +384,8 @@ def _duplicates(t: _Text) -> None:
         if term:
             tkey = tr.normalise(re.sub(r"\([^)]*\)", "", term))
             if tkey in terms:
-                t.add(s, "error", "duplicate", f"'{term.strip()}' is defined twice (also line {t.src(terms[tkey]).line})",
-                      "remove one")
+                t.add(s, "error", "duplicate", _("'{term}' is defined twice (also line {line})").format(
+                    term=term.strip(), line=t.src(terms[tkey]).line), _("remove one"))
             else:
                 terms[tkey] = s
 
@@ -407,7 +422,8 @@ def _check_area_name(t: _Text, offset: int, name: str, where: str) -> str | None
     outdated = {k.lower(): v for k, v in AREA_OUTDATED.items()}.get(fixed.lower())
     if outdated:
         return outdated  # the word rule area-name reports it where it stands
-    t.add(offset, "error", "area-name", f"{where} '{name}' is not one of the six areas of PermenPANRB 90/2021",
+    t.add(offset, "error", "area-name", _("{where} '{name}' is not one of the six areas of PermenPANRB 90/2021").format(
+              where=where, name=name),
           closest(fixed, AREAS_90_2021, cutoff=0.5))
     return None
 
@@ -420,7 +436,8 @@ def _areas(t: _Text) -> None:
         canon = _check_area_name(t, m.start("name"), m["name"], f"AREA {m['n']}")
         by_number[m["n"]] = canon or m["name"]
         if len(dashes) > 1 and m["dash"] != "–":
-            t.add(m.start("dash"), "warning", "heading-dash", f"AREA {m['n']} uses '{m['dash']}', the others '–'", "–")
+            t.add(m.start("dash"), "warning", "heading-dash",
+                  _("AREA {n} uses '{dash}', the others '–'").format(n=m["n"], dash=m["dash"]), "–")
     order = [by_number[m["n"]] for m in heads]
     # the intro of each area names that area ("Rencana aksi dalam komponen … ini adalah")
     for i, m in enumerate(heads):
@@ -431,43 +448,45 @@ def _areas(t: _Text) -> None:
             if found:
                 off, named, other = found
                 t.add(m.end() + para.start() + off, "error", "area-intro",
-                      f"AREA {m['n']} ({by_number[m['n']]}) speaks of '{named}' (area '{other}'): copied?",
+                      _("AREA {n} ({area}) speaks of '{named}' (area '{other}'): copied?").format(
+                          n=m["n"], area=by_number[m["n"]], named=named, other=other),
                       by_number[m["n"]].lower())
     # the coordinator list follows the areas
     coords = list(_COORD.finditer(t.text))
     if coords:
         names = []
         for c in coords:
-            canon = _check_area_name(t, c.start("name"), c["name"], "coordinator")
+            canon = _check_area_name(t, c.start("name"), c["name"], _("coordinator"))
             names.append((c, canon))
         expected = [n for n in (order or list(AREAS_90_2021))]
         for k, (c, n) in enumerate(x for x in names if x[1]):
             if k < len(expected) and n != expected[k]:
                 t.add(c.start("name"), "error", "area-order",
-                      f"coordinator {k + 1} is '{n}', area {k + 1} is '{expected[k]}'", expected[k])
+                      _("coordinator {k} is '{name}', area {k} is '{area}'").format(k=k + 1, name=n, area=expected[k]),
+                      expected[k])
                 break
     # the target table: group N is area N
     for g in _TABLE_GROUP.finditer(t.text):
         name = g["name"].strip()
         if name.lower().startswith("komponen hasil"):
             continue
-        canon = _check_area_name(t, g.start("name"), name, f"target group {g['n']}.")
+        canon = _check_area_name(t, g.start("name"), name, _("target group {n}.").format(n=g["n"]))
         want = by_number.get(g["n"])
         if canon and want and canon != want:
             t.add(g.start("name"), "error", "area-consistency",
-                  f"target group {g['n']}. is '{name}', AREA {g['n']} is '{want}'", want)
+                  _("target group {n}. is '{name}', AREA {n} is '{area}'").format(n=g["n"], name=name, area=want), want)
 
 
 def _targets(t: _Text) -> None:
     for m in re.finditer(r"(?<![\w.])(\d{1,4})\s*%", t.text):
         if int(m.group(1)) > 100:
-            t.add(m.start(), "error", "target-range", f"{m.group(1)}% is more than 100%", "0–100%")
+            t.add(m.start(), "error", "target-range", _("{value}% is more than 100%").format(value=m.group(1)), "0–100%")
     # a row whose values go up and then down (cumulative rows never decrease)
     for s, line in t.lines():
         cells = line.split("\t")
         values = [int(c[:-1]) for c in cells if re.fullmatch(r"\d{1,3}%", c.strip() and c.strip())]
         if len(values) >= 4 and values != sorted(values) and values[:3] == sorted(values[:3]) and len(set(values)) > 2:
-            t.add(s, "warning", "target-cumulative", "the monthly targets rise and then fall: is the row cumulative?")
+            t.add(s, "warning", "target-cumulative", _("the monthly targets rise and then fall: is the row cumulative?"))
 
 
 def _end_punctuation(t: _Text) -> None:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..i18n import N_
+
 from ..resolve.zona import AREAS_90_2021  # noqa: F401  (the checker reads it from here)
 
 
@@ -17,7 +19,7 @@ class Confusion:
     wrong   regex for the wrong word(s); matched on word boundaries, case-insensitively
             unless `case` is set; the replacement copies the case of the match
     right   what to write instead
-    why     a few words for the message
+    why     a few words for the message (English, marked N_(): translated where it is shown)
     before  regex that must match the text just before (a lookbehind, evaluated on the
             last 60 characters), e.g. r"setelah\\s+$"
     after   regex that must match the text just after, e.g. r"^\\s+(dokumen|pakta)"
@@ -32,7 +34,7 @@ class Confusion:
     case: bool = False
 
 
-NON_STANDARD = "not the KBBI standard form"
+NON_STANDARD = N_("not the KBBI standard form")
 
 CONFUSIONS: tuple[Confusion, ...] = (
     # Non-standard forms (KBBI / PUEBI). Hunspell id_ID accepts some of them.
@@ -52,19 +54,19 @@ CONFUSIONS: tuple[Confusion, ...] = (
     Confusion("mensosialisasikan", "menyosialisasikan", NON_STANDARD),
     Confusion("managemen", "manajemen", NON_STANDARD),
     Confusion("obyek", "objek", NON_STANDARD),
-    Confusion("sdm", "SDM", "an abbreviation, written in capitals", case=True),
-    Confusion("masing masing", "masing-masing", "a reduplication takes a hyphen"),
-    Confusion("dibidang", "di bidang", "'di' before a place or field is a separate word"),
+    Confusion("sdm", "SDM", N_("an abbreviation, written in capitals"), case=True),
+    Confusion("masing masing", "masing-masing", N_("a reduplication takes a hyphen")),
+    Confusion("dibidang", "di bidang", N_("'di' before a place or field is a separate word")),
     Confusion("di (mulai|laksanakan|lakukan|tetapkan|susun|bentuk|canangkan)", "di{0}",
-              "the passive prefix 'di-' is joined to the verb"),
+              N_("the passive prefix 'di-' is joined to the verb")),
     # Misreadings that produce another (or no) word, wrong in context.
-    Confusion("pencanaan", "pencanangan", "misspelling of 'pencanangan' (declaration), not 'perencanaan'"),
-    Confusion("pendatangan", "penandatanganan", "'pendatangan' means bringing in; the signing is 'penandatanganan'"),
+    Confusion("pencanaan", "pencanangan", N_("misspelling of 'pencanangan' (declaration), not 'perencanaan'")),
+    Confusion("pendatangan", "penandatanganan", N_("'pendatangan' means bringing in; the signing is 'penandatanganan'")),
     Confusion("perencanaan", "pencanangan",
-              "the declaration of the Zona Integritas is its 'pencanangan'; 'perencanaan' is planning",
+              N_("the declaration of the Zona Integritas is its 'pencanangan'; 'perencanaan' is planning"),
               before=r"(?:setelah|sesudah|sebelum|tindak\s+lanjut|saat|pada\s+saat)\s+$"),
     Confusion("perencanaan", "pencanangan",
-              "the declaration of the Zona Integritas is its 'pencanangan'; 'perencanaan' is planning",
+              N_("the declaration of the Zona Integritas is its 'pencanangan'; 'perencanaan' is planning"),
               after=r"^\s+pembangunan\s+zona\s+integritas\s+(?:adalah|dilakukan|dilaksanakan|dengan)\b"),
 )
 
@@ -92,8 +94,8 @@ FIXED_TERMS: tuple[str, ...] = (
 )
 # Mangled forms of the fixed terms: (regex, correct form, why).
 TERM_FORMS: tuple[tuple[str, str, str], ...] = (
-    (r"Wilayah\s+Bebas\s+Korupsi", "Wilayah Bebas dari Korupsi", "missing 'dari'"),
-    (r"Wilayah\s+Birokrasi\s+Bersih\s+Melayani", "Wilayah Birokrasi Bersih dan Melayani", "missing 'dan'"),
+    (r"Wilayah\s+Bebas\s+Korupsi", "Wilayah Bebas dari Korupsi", N_("missing 'dari'")),
+    (r"Wilayah\s+Birokrasi\s+Bersih\s+Melayani", "Wilayah Birokrasi Bersih dan Melayani", N_("missing 'dan'")),
 )
 
 # Labels of the konsiderans/diktum columns: "Menimbang :" in a transcript is a column, not a typo.

@@ -92,7 +92,7 @@ def confusions(text: str) -> list[Hit]:
             right = c.right.format(*m.groups()) if "{" in c.right else c.right
             if not c.case:
                 right = match_case(right, m.group())
-            out.append(Hit(m.start(), m.end(), "error", "confusion", f"'{m.group()}': {c.why}", right))
+            out.append(Hit(m.start(), m.end(), "error", "confusion", _("'{text}': {why}").format(text=m.group(), why=_(c.why)), right))
     return out
 
 
@@ -143,7 +143,7 @@ def fixed_terms(text: str) -> list[Hit]:
     for pat, right, why in _TERM_FORMS:
         for m in pat.finditer(text):
             s = " ".join(m.group().split())
-            out.append(Hit(m.start(), m.end(), "error", "term", f"'{s}': {why}",
+            out.append(Hit(m.start(), m.end(), "error", "term", _("'{text}': {why}").format(text=s, why=_(why)),
                            right.upper() if s.isupper() else right))
     return out
 

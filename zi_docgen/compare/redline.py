@@ -46,7 +46,8 @@ from typing import Any, Callable, Sequence
 
 from lxml import etree
 
-from ..errors import OutputError, Src, display_path
+from ..errors import OutputError, Src, display_path, os_reason
+from ..i18n import _
 from ..ooxml.package import fixed_datetime, w3cdtf, write_entries
 from ..ooxml.reading import open_document, read_docx
 from ..ooxml.xml import (REVISION_TAGS as _REVISION_TAGS, SKIP_SUBTREES as _SKIP_SUBTREES, XML_SPACE,
@@ -481,18 +482,19 @@ def write_redlines(pairs: list[tuple[Path, Path, Path]]) -> list[dict[str, Any]]
                 fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
                 os.close(fd)
             except OSError as exc:
-                raise OutputError(f"cannot write: {exc.strerror or exc}", Src.of(out), "choose another --redline path") from None
+                raise OutputError(_("cannot write: {reason}").format(reason=os_reason(exc)), Src.of(out),
+                                  _("choose another --redline path")) from None
             done.append((Path(tmp), out, 0))
             n = write_redline(old, new, Path(tmp))
             done[-1] = (Path(tmp), out, n)
-        for tmp, out, _ in done:
+        for tmp, out, _count in done:
             try:
                 os.replace(tmp, out)
             except OSError as exc:
-                raise OutputError(f"cannot write: {exc.strerror or exc}", Src.of(out),
-                                  "close the file in Word, or choose another --redline path") from None
+                raise OutputError(_("cannot write: {reason}").format(reason=os_reason(exc)), Src.of(out),
+                                  _("close the file in Word, or choose another --redline path")) from None
     finally:
-        for tmp, _, _ in done:
+        for tmp, _out, _count in done:
             if tmp.exists():
                 tmp.unlink()
     return [{"file": display_path(out), "revisions": n} for _, out, n in done]

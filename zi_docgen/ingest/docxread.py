@@ -15,6 +15,7 @@ from pathlib import Path
 from docx.oxml.ns import qn
 
 from ..errors import DocxError, Src
+from ..i18n import _
 from ..resolve.labels import letter, roman
 
 MAX_PARAGRAPHS = 20000
@@ -292,8 +293,8 @@ def read_docx(path: Path) -> DocText:
         nonlocal counter
         counter += 1
         if counter > MAX_PARAGRAPHS:
-            raise DocxError(f"more than {MAX_PARAGRAPHS} paragraphs: not a decree", Src.of(path),
-                            "give the Keputusan and its Lampiran only")
+            raise DocxError(_("more than {n} paragraphs: not a decree").format(n=MAX_PARAGRAPHS), Src.of(path),
+                            _("give the Keputusan and its Lampiran only"))
         text, bold = _para_text(p, fonts)
         label = ""
         npr = _num_pr(p, styles_numpr)

@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from ..i18n import _
-from ..errors import Collector, DataError, DataErrors, Src, closest, did_you_mean, unknown_year
+from ..errors import Collector, DataError, DataErrors, Invalid, Src, closest, did_you_mean, unknown_year
 from .model import (MONTHS, CommonDoc, Office, OfficesFile, OfficeYear, Patch, Regulation, RegulationsFile,
                     TargetGroup, YearFile)
 from .yamlsrc import LocDict, LocList, load_yaml
@@ -279,15 +279,28 @@ def _data_error(err: dict, raw: Any, file_src: Src, model: type[BaseModel], desc
     elif kind in ("dict_type", "model_type", "model_attributes_type"):
         msg = _("{thing} must be keys with values, got {value}")
     elif kind == "literal_error":
-        msg = _("{thing} must be one of {expected}, got {value}").replace(
-            "{expected}", str(err.get("ctx", {}).get("expected", "")))
+        expected = str(err.get("ctx", {}).get("expected", "")).replace("' or '", "' " + _("or") + " '")
+        msg = _("{thing} must be one of {expected}, got {value}").replace("{expected}", expected)
     elif kind in ("less_than_equal", "greater_than_equal", "less_than", "greater_than"):
-        msg = _("{thing} is out of range ({limit}), got {value}").replace("{limit}", err["msg"].lower())
+        ctx = err.get("ctx", {})
+        limit = {"less_than_equal": _("at most {n}"), "greater_than_equal": _("at least {n}"),
+                 "less_than": _("less than {n}"), "greater_than": _("more than {n}")}[kind].format(
+            n=ctx.get({"less_than_equal": "le", "greater_than_equal": "ge", "less_than": "lt",
+                       "greater_than": "gt"}[kind], "?"))
+        msg = _("{thing} is out of range ({limit}), got {value}").replace("{limit}", limit)
     elif kind == "value_error":
-        text = err["msg"][len("Value error, "):] if err["msg"].startswith("Value error, ") else err["msg"]
-        return DataError(f"{thing}: {_(text)}", src)
+        cause = err.get("ctx", {}).get("error")
+        if isinstance(cause, Invalid):
+            text = cause.translated()
+        else:
+            text = err["msg"][len("Value error, "):] if err["msg"].startswith("Value error, ") else err["msg"]
+            text = _(text)  # the validators' fixed messages are marked N_() in model.py
+        return DataError(_("{thing}: {problem}").format(thing=thing, problem=text), src)
+    elif kind in ("string_too_short", "too_short"):
+        msg = _("{thing} must not be empty, got {value}")
     else:
-        return DataError(f"{thing}: {err['msg']}", src)
+        # pydantic's own wording is English: name the value, not the rule
+        msg = _("{thing}: {value} is not a valid value here")
     return DataError(msg.format(thing=thing, value=_shown(value)), src)
 
 
@@ -384,8 +397,8 @@ class DataSet:
 
     def office(self, office_id: str) -> Office:
         if office_id not in self.offices:
-            hint = did_you_mean(office_id, self.offices) or "run 'zi-docgen satker' for the list"
-            raise DataError(f"unknown office '{office_id}'", Src.of(self.root / "offices.yaml"), hint)
+            hint = did_you_mean(office_id, self.offices) or _("run 'zi-docgen satker' for the list")
+            raise DataError(_("unknown office '{id}'").format(id=office_id), Src.of(self.root / "offices.yaml"), hint)
         return self.offices[office_id]
 
     def require_year(self, year: int | None) -> int:
@@ -399,8 +412,8 @@ class DataSet:
     @property
     def latest_year(self) -> int:
         if not self.years:
-            raise DataError("no year folder (e.g. 2026/) in the data folder", Src.of(self.root),
-                            "create one with 'zi-docgen new-year' or copy an existing year")
+            raise DataError(_("no year folder (e.g. 2026/) in the data folder"), Src.of(self.root),
+                            _("create one with 'zi-docgen new-year' or copy an existing year"))
         return self.years[-1]
 
 
@@ -488,8 +501,8 @@ def _check_regulation_refs(regs: dict[str, Regulation], problems: Collector, des
         for key in ("revoked_by", "successor"):
             other = getattr(reg, key)
             if other is not None and other not in regs:
-                problems.add(DataError(f"regulation '{rid}': {key} names unknown id '{other}'", reg.src_of(key),
-                                       "add it to regulations.yaml or fix the id"))
+                problems.add(DataError(_("regulation '{id}': {key} names unknown id '{other}'").format(
+                    id=rid, key=key, other=other), reg.src_of(key), _("add it to regulations.yaml or fix the id")))
     # a cycle (a amended by b, b amended by a): walk the graph once, colouring nodes
     state: dict[str, int] = {}
     for start in regs:

@@ -11,7 +11,8 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, model_validator
 
-from ..errors import Src
+from ..errors import Invalid, Src
+from ..i18n import N_
 
 # Ids are stable names, not positions: lowercase words joined by "-".  The same
 # pattern keeps office ids safe to use as folder names (no "/", "..", spaces).
@@ -120,14 +121,14 @@ class Office(Node):
         if isinstance(data, dict):
             for key in ("ketua", "salinan"):
                 if key in data:
-                    raise ValueError(f"'{key}' is data of the year now: move it to "
-                                     f"<year>/offices/{data.get('id', '<id>')}.yaml")
+                    raise Invalid(N_("'{key}' is data of the year now: move it to <year>/offices/{id}.yaml"),
+                                  key=key, id=data.get("id", "<id>"))
         return data
 
     @model_validator(mode="after")
     def _name_shape(self):
         if not self.name.startswith(BODY + " "):
-            raise ValueError(f"name must start with '{BODY} '")
+            raise Invalid(N_("name must start with '{body} '"), body=BODY)
         return self
 
     @property
@@ -189,11 +190,11 @@ class Regulation(Node):
     @model_validator(mode="after")
     def _shape(self):
         if self.per_office is None and (self.number is None or self.year is None):
-            raise ValueError("number and year are required")
+            raise ValueError(N_("number and year are required"))
         if self.status == "dicabut" and self.revoked_by is None and self.revoked_year is None:
-            raise ValueError("status dicabut needs revoked_by (a catalogue id) or revoked_year")
+            raise ValueError(N_("status dicabut needs revoked_by (a catalogue id) or revoked_year"))
         if self.amendments is not None and self.amendments < len(self.amended_by):
-            raise ValueError("amendments is smaller than the number of amended_by entries")
+            raise ValueError(N_("amendments is smaller than the number of amended_by entries"))
         return self
 
 
@@ -215,9 +216,9 @@ class ListItem(Node):
     @model_validator(mode="after")
     def _shape(self):
         if not self.text and not self.term:
-            raise ValueError("an item needs text")
+            raise ValueError(N_("an item needs text"))
         if (self.items or self.generate) and not self.numbering:
-            raise ValueError("an item with sub-items needs 'numbering' (letter, number or paren)")
+            raise ValueError(N_("an item with sub-items needs 'numbering' (letter, number or paren)"))
         return self
 
 
@@ -235,11 +236,11 @@ class Block(Node):
     def _one_kind(self):
         kinds = [k for k in ("text", "items", "generate") if getattr(self, k) is not None]
         if len(kinds) != 1:
-            raise ValueError("a block has exactly one of: text, items, generate")
+            raise ValueError(N_("a block has exactly one of: text, items, generate"))
         if self.items is not None and not self.numbering:
-            raise ValueError("a list block needs 'numbering' (letter, number or paren)")
+            raise ValueError(N_("a list block needs 'numbering' (letter, number or paren)"))
         if self.generate == "dasar_hukum" and not self.numbering:
-            raise ValueError("a generated list needs 'numbering'")
+            raise ValueError(N_("a generated list needs 'numbering'"))
         return self
 
 
@@ -330,7 +331,10 @@ class TeamDecree(Node):
 
 
 class JdihInfo(Node):
-    """What the JDIH record (jdihn.json) needs beyond the decree itself; written by the legal staff."""
+    """What the JDIH record (jdihn.json) needs beyond the decree itself; written by the legal staff.
+
+    In the office's year file (data/<year>/offices/<id>.yaml, jdih:), as it describes that
+    office's decree; the year's decree.yaml may give values shared by every office."""
 
     abstrak: str | None = None       # never made up: without it the record is a draft
     subjek: str | None = None
@@ -358,6 +362,7 @@ class OfficeYear(Node):
     ketua: Official | None = None
     salinan: CopyCertifier | None = None
     tte: ElectronicSignature | None = None
+    jdih: JdihInfo | None = None     # this decree's JDIH record; wins over the year's jdih: key by key
     patch: Patch = Patch()
 
 

@@ -19,13 +19,15 @@ import copy
 import datetime as dt
 
 import bisect
+import calendar
 import re
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from ..errors import Collector, DataError, Src, _
+from ..errors import Collector, DataError, Src, _, os_reason
+from ..i18n import N_
 
 #: A variable reference inside data text, e.g. "{{ office.name }}" (expanded by resolve.textvars).
 VAR_RE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\s*\}\}")
@@ -49,6 +51,23 @@ _SCALAR_TAGS = {_STR, "tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:y
                 "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp"}
 _EXPLICIT_OK = {None, "!", _STR, "tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool",
                 "tag:yaml.org,2002:null", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+
+
+_MONTHS = (N_("January"), N_("February"), N_("March"), N_("April"), N_("May"), N_("June"), N_("July"),
+           N_("August"), N_("September"), N_("October"), N_("November"), N_("December"))
+
+
+def impossible_date(value: str) -> str:
+    """Why a date written YYYY-MM-DD does not exist, in the user's words (not Python's English)."""
+    m = re.match(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})", value)
+    if m:
+        year, month, day = (int(g) for g in m.groups())
+        if not 1 <= month <= 12:
+            return _("impossible date {value}: there is no month {month}").format(value=value, month=month)
+        if day < 1 or day > calendar.monthrange(year, month)[1]:
+            return _("impossible date {value}: {month} {year} has no day {day}").format(
+                value=value, month=_(_MONTHS[month - 1]), year=year, day=day)
+    return _("impossible date {value}").format(value=value)
 
 
 def _short_tag(tag: str) -> str:
@@ -335,7 +354,7 @@ def load_yaml(path: Path, problems: Collector | None = None) -> Any:
     except FileNotFoundError:
         raise DataError(_("file not found"), Src(shown)) from None
     except OSError as exc:
-        raise DataError(_("cannot read file: {reason}").format(reason=exc.strerror), Src(shown)) from None
+        raise DataError(_("cannot read file: {reason}").format(reason=os_reason(exc)), Src(shown)) from None
     return parse_yaml(decode(data, shown), shown, problems)
 
 
@@ -512,10 +531,9 @@ class _Builder:
             value = self.loader.construct_object(node, deep=True)
         except ValueError as exc:
             if tag == "tag:yaml.org,2002:timestamp":
-                raise DataError(_("impossible date {value} ({reason})").format(value=ev.value, reason=exc), src,
-                                _("write a date that exists, as YYYY-MM-DD")) from None
-            raise DataError(_("cannot read the value {value} ({reason})").format(value=ev.value[:40], reason=exc),
-                            src) from None
+                raise DataError(impossible_date(ev.value), src, _("write a date that exists, as YYYY-MM-DD")) from None
+            # Python's own reason is English; the value itself says enough.
+            raise DataError(_("cannot read the value {value}").format(value=ev.value[:40]), src) from None
         except yaml.constructor.ConstructorError as exc:
             raise DataError(_("cannot read this value: {problem}").format(problem=exc.problem), src,
                             _tag_hint()) from None

@@ -19,6 +19,7 @@ import zlib
 from typing import Iterable
 
 from ..errors import ZiError
+from ..i18n import _
 
 CONTENT_TYPES = "[Content_Types].xml"
 DEFAULT_EPOCH = dt.datetime(2000, 1, 1, 0, 0, 0)
@@ -36,8 +37,9 @@ def fixed_datetime() -> dt.datetime:
     try:
         return dt.datetime.fromtimestamp(int(raw), dt.timezone.utc).replace(tzinfo=None)
     except (ValueError, OverflowError, OSError):
-        raise ZiError(f"SOURCE_DATE_EPOCH={raw!r} is not a number of seconds since 1970", None,
-                      "unset it, or set it to e.g. $(git log -1 --format=%ct)") from None
+        raise ZiError(_("SOURCE_DATE_EPOCH={value} is not a number of seconds since 1970").format(value=repr(raw)),
+                      None, _("unset it, or set it to e.g. {example}").format(
+                          example="$(git log -1 --format=%ct)")) from None
 
 
 def w3cdtf(stamp: dt.datetime) -> str:

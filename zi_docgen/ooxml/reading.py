@@ -17,7 +17,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import DocxError, Src, ZiError
+from ..errors import DocxError, Src, ZiError, os_reason
 from ..i18n import _
 
 
@@ -49,7 +49,7 @@ def read_docx(path: Path | str, *, error: type[ZiError] = DocxError, limits: Lim
     except FileNotFoundError:
         raise error(_("file not found"), src, _("check the name and the folder")) from None
     except OSError as exc:
-        raise error(_("cannot read: {reason}").format(reason=exc.strerror or exc), src,
+        raise error(_("cannot read: {reason}").format(reason=os_reason(exc)), src,
                     _("check the file's permissions")) from None
     if size > limits.file:
         raise error(_("file too large ({size}; at most {limit})").format(size=_mb(size), limit=_mb(limits.file)), src,
@@ -57,7 +57,7 @@ def read_docx(path: Path | str, *, error: type[ZiError] = DocxError, limits: Lim
     try:
         blob = path.read_bytes()
     except OSError as exc:
-        raise error(_("cannot read: {reason}").format(reason=exc.strerror or exc), src,
+        raise error(_("cannot read: {reason}").format(reason=os_reason(exc)), src,
                     _("check the file's permissions")) from None
     check_package(blob, src, error=error, limits=limits)
     return blob

@@ -36,11 +36,12 @@ _FONTCONFIG_FILE = Path(__file__).resolve().parent.parent / "fontconfig" / "font
 _SYSTEM_FONTCONFIG = Path("/etc/fonts/fonts.conf")
 
 
-from ..errors import PdfError
+from ..errors import PdfError, os_reason
+from ..i18n import _
 
 
 def install_hint() -> str:
-    return (
+    return _(
         "Install LibreOffice: on Debian/Ubuntu run "
         "'sudo apt-get install libreoffice-writer-nogui fonts-texgyre'; "
         "on Windows download it from https://www.libreoffice.org/download/ "
@@ -49,7 +50,7 @@ def install_hint() -> str:
 
 
 def _poppler_hint() -> str:
-    return (
+    return _(
         "Install Poppler: on Debian/Ubuntu run 'sudo apt-get install poppler-utils'; "
         "on Windows download a Poppler build, unpack it and add its 'bin' folder to PATH."
     )
@@ -142,7 +143,8 @@ def _move_into_place(src: Path, dst: Path) -> None:
         os.replace(tmp, dst)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise PdfError(f"Could not write {dst}: {exc.strerror or exc}. Check that the folder is writable and the PDF is not open in another program.") from exc
+        raise PdfError(_("Could not write {path}: {reason}. Check that the folder is writable and the PDF is not open "
+                         "in another program.").format(path=dst, reason=os_reason(exc))) from exc
 
 
 # LibreOffice processes now running, so that Ctrl-C can end them at once.
@@ -316,7 +318,8 @@ def _run_soffice(soffice: str, jobs: list[_Job], workdir: Path, attempt: int, ti
             **popen_kw,
         )
     except OSError as exc:
-        return set(), f"LibreOffice could not be started ({exc.strerror or exc}). {install_hint()}"
+        return set(), _("LibreOffice could not be started ({reason}). {hint}").format(reason=os_reason(exc),
+                                                                                hint=install_hint())
     if guard is not None:
         guard.tell(f"+{proc.pid}")
     with _LIVE_LOCK:
@@ -325,14 +328,14 @@ def _run_soffice(soffice: str, jobs: list[_Job], workdir: Path, attempt: int, ti
     if stopping:  # the build was stopped while this one was starting
         _kill_tree(proc)
     try:
-        _, err = proc.communicate(timeout=timeout)
+        _out, err = proc.communicate(timeout=timeout)
         if proc.returncode != 0:
-            note = f"LibreOffice stopped with exit code {proc.returncode}"
+            note = _("LibreOffice stopped with exit code {code}").format(code=proc.returncode)
         else:
             note = _summarise_stderr(err)
     except subprocess.TimeoutExpired:
         _kill_tree(proc)
-        note = f"LibreOffice took longer than {timeout:g} s"
+        note = _("LibreOffice took longer than {seconds} s").format(seconds=f"{timeout:g}")
     finally:
         with _LIVE_LOCK:
             _LIVE.discard(proc)
@@ -354,7 +357,7 @@ def _summarise_stderr(err: bytes) -> str:
     for line in err.decode("utf-8", "replace").splitlines():
         line = line.strip()
         if line.lower().startswith("error"):
-            return f"LibreOffice said: {line}"
+            return _("LibreOffice said: {line}").format(line=line)
     return ""
 
 
@@ -403,10 +406,10 @@ def convert_to_pdf(
         return []
     for p in paths:
         if not p.is_file():
-            raise PdfError(f"Cannot make a PDF of {p}: the file does not exist.")
+            raise PdfError(_("Cannot make a PDF of {path}: the file does not exist.").format(path=p))
     soffice = find_soffice()
     if soffice is None:
-        raise PdfError(f"LibreOffice is needed to make PDFs but was not found. {install_hint()}")
+        raise PdfError(_("LibreOffice is needed to make PDFs but was not found. {hint}").format(hint=install_hint()))
 
     # The same document listed twice is converted once.
     jobs: list[_Job] = []
@@ -451,11 +454,11 @@ def convert_to_pdf(
     if failed:
         failed.sort(key=lambda fr: fr[0].index)
         job, reason = failed[0]
-        more = f" (and {len(failed) - 1} more)" if len(failed) > 1 else ""
-        raise PdfError(
-            f"Could not convert {job.docx}{more} to PDF: {reason}. "
+        more = _(" (and {n} more)").format(n=len(failed) - 1) if len(failed) > 1 else ""
+        raise PdfError(_(
+            "Could not convert {path}{more} to PDF: {reason}. "
             "Check that the file opens in LibreOffice or Word, then try again."
-        )
+        ).format(path=job.docx, more=more, reason=reason))
     return [job.pdf for job in order]
 
 
@@ -570,7 +573,7 @@ def finish_pdf(pdf: Path, docx: Path | None = None, *, title: str | None = None,
         data = tmp.read_bytes()
         ids = list(_ID_RE.finditer(data))
         if len(ids) != 1:
-            raise PdfError(f"Could not give {pdf} its document ID. Convert the document again.")
+            raise PdfError(_("Could not give {path} its document ID. Convert the document again.").format(path=pdf))
         m = ids[0]
         blank = data[: m.start()] + b"/ID [<><>]" + data[m.end():]
         digest = hashlib.md5(blank).hexdigest().encode("ascii")
@@ -579,7 +582,9 @@ def finish_pdf(pdf: Path, docx: Path | None = None, *, title: str | None = None,
         os.replace(tmp, pdf)
     except (pikepdf.PdfError, OSError, ValueError) as exc:
         tmp.unlink(missing_ok=True)
-        raise PdfError(f"Could not finish {pdf}: {exc}. Convert the document again.") from exc
+        reason = os_reason(exc) if isinstance(exc, OSError) else _("the PDF is damaged")
+        raise PdfError(_("Could not finish {path}: {reason}. Convert the document again.").format(
+            path=pdf, reason=reason)) from exc
     finally:
         tmp.unlink(missing_ok=True)
 
@@ -587,7 +592,8 @@ def finish_pdf(pdf: Path, docx: Path | None = None, *, title: str | None = None,
 def _need_tool(name: str) -> str:
     found = shutil.which(name)
     if not found:
-        raise PdfError(f"The program '{name}' is needed but was not found. {_poppler_hint()}")
+        raise PdfError(_("The program '{name}' is needed but was not found. {hint}").format(
+            name=name, hint=_poppler_hint()))
     return found
 
 
@@ -600,7 +606,7 @@ def preview(pdf: Path, out_dir: Path, *, dpi: int = 60) -> list[Path]:
     pdf = Path(pdf)
     out_dir = Path(out_dir)
     if not pdf.is_file():
-        raise PdfError(f"Cannot preview {pdf}: the file does not exist.")
+        raise PdfError(_("Cannot preview {path}: the file does not exist.").format(path=pdf))
     pdftoppm = _need_tool("pdftoppm")
     out_dir.mkdir(parents=True, exist_ok=True)
     prefix = pdf.stem
@@ -613,11 +619,12 @@ def preview(pdf: Path, out_dir: Path, *, dpi: int = 60) -> list[Path]:
                 timeout=300,
             )
         except subprocess.TimeoutExpired as exc:
-            raise PdfError(f"Making the preview of {pdf} took too long; try a lower dpi.") from exc
+            raise PdfError(_("Making the preview of {path} took too long; try a lower dpi.").format(path=pdf)) from exc
         if proc.returncode != 0:
             msg = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-            detail = msg[-1] if msg else f"exit code {proc.returncode}"
-            raise PdfError(f"Could not make a preview of {pdf}: {detail}. Check that the PDF opens in a PDF viewer.")
+            detail = msg[-1] if msg else _("exit code {code}").format(code=proc.returncode)
+            raise PdfError(_("Could not make a preview of {path}: {detail}. Check that the PDF opens in a PDF "
+                             "viewer.").format(path=pdf, detail=detail))
         pages = []
         for png in Path(tmp).iterdir():
             m = pattern.match(png.name)
@@ -631,12 +638,13 @@ def preview(pdf: Path, out_dir: Path, *, dpi: int = 60) -> list[Path]:
 def pdf_page_count(pdf: Path) -> int:
     pdf = Path(pdf)
     if not pdf.is_file():
-        raise PdfError(f"Cannot count the pages of {pdf}: the file does not exist.")
+        raise PdfError(_("Cannot count the pages of {path}: the file does not exist.").format(path=pdf))
     pdfinfo = shutil.which("pdfinfo")
     if pdfinfo:
         proc = subprocess.run([pdfinfo, str(pdf)], capture_output=True, timeout=60)
         if proc.returncode != 0:
-            raise PdfError(f"Could not read {pdf}; the PDF may be damaged. Convert the document again.")
+            raise PdfError(_("Could not read {path}; the PDF may be damaged. Convert the document again.").format(
+                path=pdf))
         m = re.search(rb"^Pages:\s+(\d+)", proc.stdout, re.MULTILINE)
         if m:
             return int(m.group(1))
@@ -645,5 +653,5 @@ def pdf_page_count(pdf: Path) -> int:
     data = pdf.read_bytes()
     count = len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", data))
     if count == 0:
-        raise PdfError(f"Could not count the pages of {pdf}. {_poppler_hint()}")
+        raise PdfError(_("Could not count the pages of {path}. {hint}").format(path=pdf, hint=_poppler_hint()))
     return count

@@ -42,7 +42,7 @@ from pathlib import Path, PurePosixPath
 from typing import Callable, Iterable, Iterator
 
 from .. import __version__
-from ..errors import OutputError, Src, display_path
+from ..errors import OutputError, Src, display_path, os_reason
 from ..i18n import _
 
 MANIFEST = "manifest.json"
@@ -96,7 +96,7 @@ def output_error(exc: OSError, path: Path, *, changed: bool = False) -> OutputEr
         return OutputError(_("a file is in the way of an output folder"), Src.of(path),
                            _("remove or rename that file, or choose another folder with --out; {state}").format(
                                state=state))
-    return OutputError(_("cannot write: {reason}").format(reason=exc.strerror or exc), Src.of(path),
+    return OutputError(_("cannot write: {reason}").format(reason=os_reason(exc)), Src.of(path),
                        _("check the --out folder; {state}").format(state=state))
 
 

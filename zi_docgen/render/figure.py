@@ -14,6 +14,8 @@ from typing import Sequence
 
 from PIL import Image, ImageDraw, ImageFont
 
+from ..errors import DataError
+from ..i18n import _
 from ..resolve.zona import AREAS_90_2021, HASIL_90_2021
 
 __all__ = ["component_model_png", "DEFAULT_PENGUNGKIT", "DEFAULT_HASIL"]
@@ -178,7 +180,8 @@ def component_model_png(
     pengungkit = [" ".join(str(p).split()) for p in pengungkit]
     hasil = [" ".join(str(h).split()) for h in hasil]
     if not pengungkit or not hasil:
-        raise ValueError("component_model_png needs at least one komponen pengungkit and one komponen hasil")
+        raise DataError(_("the component model figure needs at least one komponen pengungkit and one komponen hasil"),
+                        None, _("check the areas of the Lampiran (their kind and only:)"))
     if width_mm <= 0 or dpi <= 0:
         raise ValueError("width_mm and dpi must be positive")
 

@@ -72,6 +72,13 @@ OUTPUTS = (("keputusan", "keputusan", False), ("lampiran", "lampiran", False),
 _LISTING_CHAR = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\t\n\a\f]")
 
 
+def _undefined_name(exc: Exception) -> str:
+    """The variable Jinja could not find, without its English sentence around it."""
+    text = getattr(exc, "message", None) or str(exc)
+    m = re.search(r"has no attribute '([^']+)'", text) or re.match(r"'([^']+)' is undefined", text)
+    return m.group(1) if m else text
+
+
 class _CompilingEnvironment(Environment):
     """Jinja environment that compiles each distinct template source once per process.
 
@@ -251,8 +258,10 @@ class Renderer:
             try:
                 self.env.from_string(src)
             except TemplateError as exc:
-                raise TemplateProblem(f"template error in {key}: {exc.message}", Src(f"templates/{name}.docx"),
-                                      "fix the {{ }} / {% %} tags in Word, or restore the template from git") from None
+                raise TemplateProblem(_("template error in {part}: {detail}").format(part=key, detail=exc.message),
+                                      Src(f"templates/{name}.docx"),
+                                      _("fix the {tags} tags in Word, or restore the template from git").format(
+                                          tags="{{ }} / {% %}")) from None
 
     def render_all(self, decree: Decree) -> dict[str, bytes]:
         """The original and the certified copy of the Keputusan and the Lampiran (see OUTPUTS)."""
@@ -264,12 +273,12 @@ class Renderer:
         try:
             tpl.render(context, self.env, autoescape=True)
         except UndefinedError as exc:
-            raise TemplateProblem(f"the template uses an unknown variable: {exc.message}",
+            raise TemplateProblem(_("the template uses an unknown variable: {name}").format(name=_undefined_name(exc)),
                                   Src.of(self.dir / f"{name}.docx"),
-                                  "use only the variables listed in the README") from None
+                                  _("use only the variables listed in the README")) from None
         except TemplateError as exc:
-            raise TemplateProblem(f"template error: {exc}", Src.of(self.dir / f"{name}.docx"),
-                                  "fix the tags in Word, or restore the template from git") from None
+            raise TemplateProblem(_("template error: {detail}").format(detail=exc), Src.of(self.dir / f"{name}.docx"),
+                                  _("fix the tags in Word, or restore the template from git")) from None
         set_core_properties(tpl.docx, decree, name, copy)
         tpl.pre_processing()
         return package_bytes(tpl.docx.part.package, self._loaded[name].package.entries)

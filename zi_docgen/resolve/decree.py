@@ -18,6 +18,7 @@ from . import citations, labels
 from .dates import long_date
 from .document import BlockKind, Generated, Node, Role, address, build_tree, index, split_address
 from ..errors import DataError, Src, did_you_mean
+from ..i18n import _
 from ..load.dataset import DataSet, build_common, legal_bases
 from ..load.model import (Area, Block, Chapter, JdihInfo, ListItem, Numbering, Office, OfficeYear, Placeholder,
                           Regulation, TargetGroup, MONTHS)
@@ -150,6 +151,8 @@ class Decree:
     tte: tuple[str, ...] = ()      # the electronic-signature statement, when the office signs with TTE
     logo: Path | None = None       # the heading's image, when the office has one
     jdih: JdihInfo | None = None   # what the JDIH record needs beyond the decree
+    # Fields of the JDIH record nobody has written yet. They keep jdihn.json a draft, not the decree.
+    jdih_missing: tuple[PlaceholderUse, ...] = ()
 
     @property
     def is_draft(self) -> bool:
@@ -231,7 +234,7 @@ class _Vars:
         self.__dict__.update(kw)
 
     def __str__(self) -> str:  # pragma: no cover - only reached by {{ decree }}
-        raise DataError("a variable needs an attribute, e.g. {{ office.name }}")
+        raise DataError(_("a variable needs an attribute, e.g. {example}").format(example="{{ office.name }}"))
 
 
 class _Resolver:
@@ -279,8 +282,8 @@ def resolve(ds: DataSet, year: int, office_id: str) -> Decree:
     date_text = (r.note(date, date_src, "date", r.oy_missing) if isinstance(date, Placeholder)
                  else long_date(date))
     if isinstance(date, dt.date) and date.year != year:
-        raise DataError(f"the decree date {date.isoformat()} is not in {year}", oy.src_of("date"),
-                        "the year in the title must equal the year of signing")
+        raise DataError(_("the decree date {date} is not in {year}").format(date=date.isoformat(), year=year),
+                        oy.src_of("date"), _("the year in the title must equal the year of signing"))
     if not isinstance(number, Placeholder):
         validate_number(str(number), office, year, date if isinstance(date, dt.date) else None,
                         oy.src_of("number") or oy_src)
@@ -326,7 +329,8 @@ def resolve(ds: DataSet, year: int, office_id: str) -> Decree:
         signer = r.note(ketua.name, ketua.src_of("name"), "ketua.name")
         signer_jabatan = ketua.jabatan
         if ketua.to_confirm:
-            r.placeholders.append(PlaceholderUse(f"confirm the ketua for {year} ({signer}), then remove to_confirm",
+            r.placeholders.append(PlaceholderUse(_("confirm the ketua for {year} ({name}), then remove to_confirm").format(
+                                                     year=year, name=signer),
                                                  ketua.src_of("to_confirm")))
     else:
         signer = r.note(Placeholder(placeholder=f"Nama Ketua {office.short_name}"), oy_src, "ketua.name",
@@ -336,8 +340,8 @@ def resolve(ds: DataSet, year: int, office_id: str) -> Decree:
         sal_jab = r.note(salinan.jabatan, salinan.src_of("jabatan"), "salinan.jabatan")
         sal_name = r.note(salinan.name, salinan.src_of("name"), "salinan.name")
         if salinan.to_confirm:
-            r.placeholders.append(PlaceholderUse(f"confirm the salinan signer for {year} ({sal_name}), "
-                                                 f"then remove to_confirm", salinan.src_of("to_confirm")))
+            r.placeholders.append(PlaceholderUse(_("confirm the salinan signer for {year} ({name}), then remove to_confirm").format(
+                                                     year=year, name=sal_name), salinan.src_of("to_confirm")))
     else:
         sal_jab = r.note(Placeholder(placeholder=f"Jabatan pengesah salinan Sekretariat {office.short_name}"),
                          oy_src, "salinan.jabatan", r.oy_missing)
@@ -347,8 +351,10 @@ def resolve(ds: DataSet, year: int, office_id: str) -> Decree:
     if office.logo:
         logo = (ds.root / office.logo).resolve()
         if not logo.is_file():
-            raise DataError(f"the logo '{office.logo}' does not exist", office.src_of("logo"),
-                            "give a PNG or JPEG path relative to the data folder, or remove logo:")
+            raise DataError(_("the logo '{path}' does not exist").format(path=office.logo), office.src_of("logo"),
+                            _("give a PNG or JPEG path relative to the data folder, or remove logo:"))
+
+    jdih, jdih_missing = _jdih(yd.file.jdih, oy.jdih, oy_src, oy.src is None)
 
     # Placeholders are listed once per place, in order of appearance.
     seen, uses = set(), []
@@ -363,7 +369,7 @@ def resolve(ds: DataSet, year: int, office_id: str) -> Decree:
         title=title, menimbang=menimbang, mengingat=mengingat, diktum=diktum,
         signer_name=signer, salinan_jabatan=sal_jab, salinan_name=sal_name,
         signer_jabatan=signer_jabatan, salinan_nip=(salinan.nip or "") if salinan else "",
-        tte=tuple(oy.tte.statement) if oy.tte else (), logo=logo, jdih=yd.file.jdih,
+        tte=tuple(oy.tte.statement) if oy.tte else (), logo=logo, jdih=jdih, jdih_missing=jdih_missing,
         cover=cover, kata_pengantar=kata_pengantar, chapters=chapters, penutup=penutup,
         areas=r_areas,
         hasil_names=HASIL_90_2021,  # one definition: the figure and {{ areas.hasil }} read it
@@ -386,23 +392,45 @@ def validate_number(number: str, office: Office, year: int, date: dt.date | None
     """A decree number must have the form of the office's number style (offices.yaml number_style)."""
     if office.number_style == "peraturan":
         if not number.isdigit():
-            hint = ("that is a naskah dinas number: set number_style: naskah_dinas for the office in offices.yaml"
-                    if NASKAH_DINAS.match(number) else "write the number alone, e.g. number: 5")
-            raise DataError(f"decree number '{number}' is not a whole number (number style peraturan: "
-                            f"NOMOR 5 TAHUN {year})", src, hint)
+            hint = (_("that is a naskah dinas number: set number_style: naskah_dinas for the office in offices.yaml")
+                    if NASKAH_DINAS.match(number) else _("write the number alone, e.g. number: 5"))
+            raise DataError(_("decree number '{number}' is not a whole number (number style peraturan: "
+                              "NOMOR 5 TAHUN {year})").format(number=number, year=year), src, hint)
         return
     m = NASKAH_DINAS.match(number)
     if not m:
-        raise DataError(f"decree number '{number}' is not a naskah dinas number", src,
-                        f"write it like 1/HK.03.1-Kpt/61/Prov/I/{year}, or set number_style: peraturan "
-                        f"for the office in offices.yaml")
+        raise DataError(_("decree number '{number}' is not a naskah dinas number").format(number=number), src,
+                        _("write it like 1/HK.03.1-Kpt/61/Prov/I/{year}, or set number_style: peraturan "
+                          "for the office in offices.yaml").format(year=year))
     if int(m["year"]) != year:
-        raise DataError(f"decree number '{number}' ends in {m['year']}, not {year}", src,
-                        "the last part of the number is the year of the decree")
+        raise DataError(_("decree number '{number}' ends in {written}, not {year}").format(
+            number=number, written=m["year"], year=year), src,
+            _("the last part of the number is the year of the decree"))
     if date is not None and m["month"] != labels.roman(date.month):
-        raise DataError(f"decree number '{number}' has month {m['month']}, but the decree is dated "
-                        f"{date.isoformat()} (month {labels.roman(date.month)})", src,
-                        "the roman numeral before the year is the month of signing")
+        raise DataError(_("decree number '{number}' has month {written}, but the decree is dated {date} "
+                          "(month {month})").format(number=number, written=m["month"], date=date.isoformat(),
+                                                    month=labels.roman(date.month)), src,
+                        _("the roman numeral before the year is the month of signing"))
+
+
+# The fields of the JDIH record the data must give (the rest comes from the decree itself).
+JDIH_FIELDS = (("abstrak", "abstrak"), ("subjek", "subjek"), ("bidang_hukum", "bidang hukum"), ("sumber", "sumber"))
+
+
+def _jdih(year_info: JdihInfo | None, own: JdihInfo | None, oy_src: Src,
+          file_missing: bool) -> tuple[JdihInfo | None, tuple[PlaceholderUse, ...]]:
+    """The office's JDIH values over the year's, and a placeholder (in the office's file) for each one missing."""
+    values: dict[str, str] = {}
+    for info in (year_info, own):
+        if info is not None:
+            values.update({k: v for k, v in info.model_dump().items() if v is not None and str(v).strip()})
+    # Where to write: beside the office's jdih: values, or (none yet) anywhere in its file.
+    src = own.src if own is not None and own.src is not None else oy_src
+    missing = tuple(PlaceholderUse(f"{name} untuk jdihn.json", src, f"jdih.{key}", file_missing)
+                    for key, name in JDIH_FIELDS if key not in values)
+    if own is None and year_info is None:
+        return None, missing
+    return JdihInfo(**values), missing
 
 
 def _legal_bases(r: _Resolver, listed: list[tuple[str, Src | None]], what: str) -> tuple[RItem, ...]:
@@ -412,11 +440,12 @@ def _legal_bases(r: _Resolver, listed: list[tuple[str, Src | None]], what: str) 
     cited: list[citations.Cited] = []
     for rid, src in listed:
         if rid in seen:
-            raise DataError(f"'{rid}' is listed twice in {what}", src, "remove one of them")
+            raise DataError(_("'{id}' is listed twice in {what}").format(id=rid, what=what), src,
+                            _("remove one of them"))
         seen[rid] = src
         if rid not in regs:
-            raise DataError(f"unknown regulation '{rid}' in {what}", src,
-                            did_you_mean(rid, regs) or "add it to data/regulations.yaml")
+            raise DataError(_("unknown regulation '{id}' in {what}").format(id=rid, what=what), src,
+                            did_you_mean(rid, regs) or _("add it to data/regulations.yaml"))
         cited.append(_cited(r, rid, regs[rid]))
     cited.sort(key=citations.Cited.sort_key)
     out = []
@@ -495,8 +524,8 @@ class _LampiranCtx:
 
     def items(self, items: list[ListItem], numbering: Numbering, depth: int = 1) -> tuple[RItem, ...]:
         if depth > 2:
-            raise DataError("lists nest at most two levels deep", items[0].src if items else None,
-                            "move the deeper items into their parent's text")
+            raise DataError(_("lists nest at most two levels deep"), items[0].src if items else None,
+                            _("move the deeper items into their parent's text"))
         kept = [it for it in items if self.r.applies(it)]
         out = []
         for i, it in enumerate(kept):
@@ -522,10 +551,11 @@ def _targets(r: _Resolver, groups: list[TargetGroup], areas: list[Area]) -> tupl
     seen: set[str] = set()
     for g in groups:
         if g.area not in by_id:
-            raise DataError(f"target group for unknown area '{g.area}'", g.src_of("area"),
-                            did_you_mean(g.area, by_id) or "use an area id from common/lampiran.yaml")
+            raise DataError(_("target group for unknown area '{area}'").format(area=g.area), g.src_of("area"),
+                            did_you_mean(g.area, by_id) or _("use an area id from common/lampiran.yaml"))
         if g.area in seen:
-            raise DataError(f"area '{g.area}' has two target groups", g.src_of("area"), "merge their rows")
+            raise DataError(_("area '{area}' has two target groups").format(area=g.area), g.src_of("area"),
+                            _("merge their rows"))
         seen.add(g.area)
         idx, area = by_id[g.area]
         rows = [row for row in g.rows if r.applies(row)]

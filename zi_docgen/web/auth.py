@@ -23,7 +23,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from ..errors import DataError, Src
+from ..errors import DataError, Src, os_reason
 from ..i18n import _
 
 _HASHER = PasswordHasher()
@@ -52,9 +52,10 @@ class Accounts:
         try:
             raw = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            raise DataError(f"cannot read the accounts file: {exc}", Src.of(self.path)) from None
+            reason = os_reason(exc) if isinstance(exc, OSError) else _("not valid JSON")
+            raise DataError(_("cannot read the accounts file: {reason}").format(reason=reason), Src.of(self.path)) from None
         if not isinstance(raw, dict) or not isinstance(raw.get("users"), dict):
-            raise DataError("the accounts file has no 'users'", Src.of(self.path))
+            raise DataError(_("the accounts file has no 'users'"), Src.of(self.path))
         return raw
 
     def _write(self, raw: dict[str, Any]) -> None:

@@ -218,7 +218,8 @@ def _indent_of(item: CommentedMap) -> int:
 
 
 def _is_coll(v: Any) -> bool:
-    return isinstance(v, (CommentedMap, CommentedSeq)) and len(v) > 0
+    # A flow collection ({apr: 100}) is one line: comments after it belong to its parent's slot.
+    return isinstance(v, (CommentedMap, CommentedSeq)) and len(v) > 0 and not v.fa.flow_style()
 
 
 def _last_slot(container: Any, key: Any) -> tuple[Any, Any]:
@@ -238,15 +239,44 @@ def _slot_comment(container: Any, key: Any, take: bool = False) -> Any:
     tok = items[idx]
     if take:
         items[idx] = None
+        if not _is_block(container[key]) and tok.value.startswith("\n"):
+            # Taken comments are kept as they read after a block scalar (the line already
+            # ended); _put_comment converts for where they land.
+            rest = tok.value[1:]
+            tok.value = rest.lstrip(" ") if rest.lstrip(" ").startswith("#") else rest
     return tok
 
 
 def _put_comment(container: Any, key: Any, tok: Any) -> None:
     c, k = _last_slot(container, key)
+    # After a block scalar (>-) the line has already ended when the comment starts; after
+    # anything else the comment token starts by ending it.
+    if not _is_block(c[k]):
+        tok.value = "\n" + (" " * (getattr(tok, "column", 0) or 0) if tok.value.startswith("#") else "") + tok.value
     idx = 2 if isinstance(c, dict) else 0
     items = c.ca.items.setdefault(k, [None, None, None, None] if isinstance(c, dict) else [None, None])
     if items[idx] is None:
         items[idx] = tok
+
+
+def _append(container: Any, value: Any, key: Any = None) -> None:
+    """Add at the end of a mapping (under `key`) or a sequence, keeping the comment lines that
+    followed the old last entry after the new one: they describe what comes after the
+    container (e.g. "# Add one action of its own" above `add:`), not its last entry."""
+    tok = None
+    if len(container):
+        last = list(container.keys())[-1] if isinstance(container, dict) else len(container) - 1
+        tok = _slot_comment(*_last_slot(container, last), take=True)
+    if isinstance(container, dict):
+        container[key] = value
+    else:
+        container.append(value)
+    if tok is not None:
+        _put_comment(container, key if isinstance(container, dict) else len(container) - 1, tok)
+
+
+def _is_block(v: Any) -> bool:
+    return isinstance(v, (FoldedScalarString, LiteralScalarString))
 
 
 def _all_ids(raw: Any) -> set[str]:
@@ -468,13 +498,15 @@ class DataStore:
                                         env=env, timeout=30)
         add = run("add", "--", *paths)
         if add.returncode != 0:
-            raise EditRefused(f"saved, but git could not add the files: {add.stderr.strip()}", Src.of(self.root))
+            raise EditRefused(_("saved, but git could not add the files: {detail}").format(detail=add.stderr.strip()),
+                              Src.of(self.root))
         com = run("commit", "-q", "--no-verify", "-m", message, f"--author={who} <{email}@zi-docgen.local>",
                   "--", *paths)
         if com.returncode != 0:
             if "nothing to commit" in com.stdout + com.stderr or "no changes added" in com.stdout + com.stderr:
                 return None
-            raise EditRefused(f"saved, but git could not commit: {(com.stderr or com.stdout).strip()}",
+            raise EditRefused(_("saved, but git could not commit: {detail}").format(
+                detail=(com.stderr or com.stdout).strip()),
                               Src.of(self.root))
         head = run("rev-parse", "HEAD")
         return head.stdout.strip() or None
@@ -650,7 +682,7 @@ class Edit:
                 self.originals[rel] = None
                 self.docs[rel] = CommentedMap()
             else:
-                raise EditRefused("file not found", Src.of(p))
+                raise EditRefused(_("file not found"), Src.of(p))
         return self.docs[rel]
 
     def _common_files(self) -> list[str]:
@@ -658,12 +690,12 @@ class Edit:
 
     def _need_year(self) -> int:
         if self.year is None:
-            raise EditRefused("this edit needs a year", Src.of(self.store.root))
+            raise EditRefused(_("this edit needs a year"), Src.of(self.store.root))
         return self.year
 
     def _need_office(self) -> str:
         if not self.office:
-            raise EditRefused("this edit needs an office", Src.of(self.store.root))
+            raise EditRefused(_("this edit needs an office"), Src.of(self.store.root))
         return self.office
 
     def _office_doc(self) -> CommentedMap:
@@ -737,8 +769,8 @@ class Edit:
             found = find_item(self.doc(rel), iid)
             if found:
                 return (rel, *found)
-        raise EditRefused(f"no item with id '{iid}' in the shared text", Src.of(self.store.root / "common"),
-                          "reload the page")
+        raise EditRefused(_("no item with id '{id}' in the shared text").format(id=iid),
+                          Src.of(self.store.root / "common"), _("reload the page"))
 
     def _effective(self, iid: str) -> Any:
         return self.store.effective_item(self._need_year(), self._office_or_any(), iid)
@@ -782,7 +814,7 @@ class Edit:
             rel, _seq, _pos, item = self._shared_location(iid)
             old = item.get(field)
             if field not in item and field != "text":
-                raise EditRefused(f"item '{iid}' has no {field}", Src.of(self.store.path(rel)))
+                raise EditRefused(_("item '{id}' has no {field}").format(id=iid, field=field), Src.of(self.store.path(rel)))
             item[field] = styled_text(value, _indent_of(item), folded=True if isinstance(old, FoldedScalarString)
                                       else None)
             self._year_replace_drop(iid, field)
@@ -838,9 +870,12 @@ class Edit:
             if iid in replace and field in replace[iid]:
                 self._del(replace[iid], field)
         else:
+            styled = styled_text(value, 6) if isinstance(value, str) else value
             if iid not in replace:
-                replace[iid] = own
-            replace[iid][field] = styled_text(value, 6) if isinstance(value, str) else value
+                own[field] = styled
+                _append(replace, own, iid)
+            else:
+                replace[iid][field] = styled
         self._tidy_patch()
         self.done.append(f"ubah {field} {iid} (hanya {office})")
 
@@ -886,7 +921,7 @@ class Edit:
                  scope: Scope = "office") -> str:
         """Add a new item next to `anchor`; returns its id (made from the text when not given)."""
         if where not in ("after", "before"):
-            raise EditRefused("where must be 'after' or 'before'", Src.of(self.store.root))
+            raise EditRefused(_("where must be 'after' or 'before'"), Src.of(self.store.root))
         year = self._need_year()
         ds = self.store.dataset()
         taken = _all_ids(document_raw(ds, year, self._office_or_any()))
@@ -910,7 +945,7 @@ class Edit:
             entry[where] = anchor
             for k, v in body.items():
                 entry[k] = v
-            self._patch_part("add").append(entry)
+            _append(self._patch_part("add"), entry)
             self.done.append(f"tambah {iid} {'setelah' if where == 'after' else 'sebelum'} {anchor} "
                              f"(hanya {self.office})")
         else:
@@ -932,7 +967,7 @@ class Edit:
                     self._del(replace, iid)
                 removes = self._patch_part("remove")
                 if iid not in removes:
-                    removes.append(iid)
+                    _append(removes, iid)
             self._tidy_patch()
             self.done.append(f"hapus {iid} (hanya {office})")
         else:
@@ -943,7 +978,7 @@ class Edit:
     def move_item(self, iid: str, step: int, *, scope: Scope = "office") -> None:
         """Move an item one place up (step=-1) or down (+1) among the items this office sees."""
         if step not in (-1, 1):
-            raise EditRefused("an item moves one place at a time", Src.of(self.store.root))
+            raise EditRefused(_("an item moves one place at a time"), Src.of(self.store.root))
         year = self._need_year()
         ds = self.store.dataset()
         office_id = self._office_or_any()
@@ -977,15 +1012,15 @@ class Edit:
                     self._del(replace, iid)
                 removes = self._patch_part("remove")
                 if iid not in removes:
-                    removes.append(iid)
-                self._patch_part("add").append(entry)
+                    _append(removes, iid)
+                _append(self._patch_part("add"), entry)
             self._tidy_patch()
             self.done.append(f"pindah {iid} {'ke atas' if step < 0 else 'ke bawah'} (hanya {office})")
         else:
             rel, sseq, i, sitem = self._shared_location(iid)
             _rel, nseq, j, _item = self._shared_location(neighbour)
             if nseq is not sseq:
-                raise EditRefused("this item can only move within its own list", Src.of(self.store.path(rel)))
+                raise EditRefused(_("this item can only move within its own list"), Src.of(self.store.path(rel)))
             # Comment lines between items stay where they are (a blank line before the
             # next block, a note on what follows); only the items change places.
             toks = [_slot_comment(*_last_slot(sseq, k), take=True) for k in range(len(sseq))]
@@ -1000,7 +1035,8 @@ class Edit:
 
     def set_target(self, row_id: str, month: str, value: int | None, *, scope: Scope = "shared") -> None:
         if month not in MONTHS:
-            raise EditRefused(f"unknown month '{month}'", Src.of(self.store.root), "use " + ", ".join(MONTHS))
+            raise EditRefused(_("unknown month '{month}'").format(month=month), Src.of(self.store.root),
+                              _("months are written {months}").format(months=", ".join(MONTHS)))
         if value is not None and not (isinstance(value, int) and 0 <= value <= 100):
             raise EditRefused(_("a target is a whole percent from 0 to 100"), Src.of(self.store.root))
         if scope == "office":
@@ -1021,8 +1057,9 @@ class Edit:
             else:
                 replace = self._patch_part("replace")
                 if row_id not in replace:
-                    replace[row_id] = CommentedMap()
-                replace[row_id]["months"] = flow
+                    _append(replace, CommentedMap(months=flow), row_id)
+                else:
+                    replace[row_id]["months"] = flow
             self._tidy_patch()
             self.done.append(f"ubah target {row_id} {month} (hanya {self.office})")
         else:
@@ -1086,14 +1123,14 @@ class Edit:
         Officials are data of the year: changing 2027's never touches 2026. Empty = placeholder.
         Setting a value also confirms it (drops new-year's to_confirm)."""
         if (role, field) not in (("ketua", "name"), ("salinan", "name"), ("salinan", "jabatan")):
-            raise EditRefused(f"cannot set {role}.{field}", Src.of(self.store.path("offices.yaml")))
+            raise EditRefused(_("cannot set {field}").format(field=f"{role}.{field}"), Src.of(self.store.path("offices.yaml")))
         if office_id != self._need_office():
-            raise EditRefused(f"this edit is for office '{self.office}', not '{office_id}'",
+            raise EditRefused(_("this edit is for office '{office}', not '{other}'").format(office=self.office, other=office_id),
                               Src.of(self.store.path("offices.yaml")))
         ds = self.store.dataset()
         office = ds.offices.get(office_id)
         if office is None:
-            raise EditRefused(f"unknown office '{office_id}'", Src.of(self.store.path("offices.yaml")))
+            raise EditRefused(_("unknown office '{id}'").format(id=office_id), Src.of(self.store.path("offices.yaml")))
         doc = self._office_doc()
         holder = doc.get(role)
         if holder is None:
@@ -1121,7 +1158,7 @@ class Edit:
 
     def set_legal_bases(self, what: Literal["mengingat", "dasar_hukum"], ids: list[str]) -> None:
         if what not in ("mengingat", "dasar_hukum"):
-            raise EditRefused(f"unknown list '{what}'", Src.of(self.store.root))
+            raise EditRefused(_("unknown list '{name}'").format(name=what), Src.of(self.store.root))
         doc = self.doc(f"{self._need_year()}/decree.yaml")
         seq = doc.get(what)
         if seq is None:
@@ -1273,7 +1310,7 @@ def _derive(store: DataStore, ds: DataSet, changed: dict[str, str]) -> DataSet:
         commons = {}
     for y in sorted({int(rel[:4]) for rel in changed if rel[:4].isdigit()}):
         if y not in ds.years:
-            raise EditRefused(f"unknown year {y}", Src.of(store.root))
+            raise EditRefused(_("unknown year {year}").format(year=y), Src.of(store.root))
         old = ds.year(y)
         raw, file = old.raw, old.file
         drel = f"{y}/decree.yaml"
@@ -1288,7 +1325,7 @@ def _derive(store: DataStore, ds: DataSet, changed: dict[str, str]) -> DataSet:
                 stem = rel.split("/")[2][:-5]
                 shown = Src.of(store.path(rel))
                 if stem not in ds.offices:
-                    raise DataError(f"file is named after an unknown office '{stem}'", shown)
+                    raise DataError(_("file is named after an unknown office '{id}'").format(id=stem), shown)
                 r = parse_yaml(text, shown.file)
                 office_raw[stem] = r
                 office_files[stem] = validate(OfficeYear, r, shown)
@@ -1309,14 +1346,15 @@ def _merge_common(store: DataStore, old: Any, changed: dict[str, str]) -> Any:
             if raw is None:
                 continue
             if not isinstance(raw, dict):
-                raise DataError("expected keys at the top of the file", getattr(raw, "src", shown))
+                raise DataError(_("expected keys at the top of the file"), getattr(raw, "src", shown))
             pairs = [(k, v, raw.key_src[k]) for k, v in raw.items()]
         else:
             pairs = [(k, v, old.key_src[k]) for k, v in old.items()
                      if old.key_src.get(k) is not None and old.key_src[k].file == shown.file]
         for key, value, src in pairs:
             if key in merged:
-                raise DataError(f"'{key}' is defined twice in common/ (also at {merged.key_src[key]})", src)
+                raise DataError(_("'{key}' is defined twice in common/ (also at {src})").format(
+                    key=key, src=merged.key_src[key]), src)
             merged[key] = value
             merged.key_src[key] = src
     return merged

@@ -26,6 +26,7 @@ from ..compare.output import emit, print_text, to_html, to_json
 from ..compare.redline import write_redlines
 from ..compare.report import Report
 from ..errors import Src, ZiError
+from ..i18n import _
 
 DEFAULT_OFFICE = "prov-kalbar"
 
@@ -83,8 +84,8 @@ def _arg_kind(arg: str) -> str:
         return "docx"
     if _YEAR_ARG.match(arg):
         return "year"
-    raise ZiError(f"'{arg}' is neither a year nor a .docx file", None,
-                  "e.g. zi-docgen diff 2026 2027, or zi-docgen diff old.docx new.docx")
+    raise ZiError(_("'{arg}' is neither a year nor a .docx file").format(arg=arg), None,
+                  _("e.g. zi-docgen diff 2026 2027, or zi-docgen diff old.docx new.docx"))
 
 
 def run_diff(old: str, new: str, *, data: Path, satker: str | None, fmt: str, redline: Path | None,
@@ -92,11 +93,13 @@ def run_diff(old: str, new: str, *, data: Path, satker: str | None, fmt: str, re
     """Compare two years or two .docx files; print the report in `fmt`; 0 identical, 1 different."""
     kinds = {_arg_kind(old), _arg_kind(new)}
     if len(kinds) != 1:
-        raise ZiError(f"cannot compare '{old}' with '{new}'", None, "give two years or two .docx files")
+        raise ZiError(_("cannot compare '{old}' with '{new}'").format(old=old, new=new), None,
+                      _("give two years or two .docx files"))
     if fmt not in ("text", "html", "json"):
-        raise ZiError(f"unknown format '{fmt}'", None, "use text, html or json")
+        raise ZiError(_("unknown format '{fmt}'").format(fmt=fmt), None, _("use text, html or json"))
     if redline is not None and redline.suffix.lower() != ".docx":
-        raise ZiError("the redline file must end in .docx", Src.of(redline), "e.g. --redline perubahan.docx")
+        raise ZiError(_("the redline file must end in .docx"), Src.of(redline),
+                      _("e.g. {example}").format(example="--redline perubahan.docx"))
     if kinds == {"year"}:
         ds, d0, d1 = _resolve_pair(data, int(old), int(new), satker)
         report = _year_report(ds, d0, d1)

@@ -8,7 +8,8 @@ What the new year copies, and how:
 * every `offices/<id>.yaml` keeps its text (the office's `patch:` and its
   comments) except the top-level keys `number`, `date` and `team_decree`: those
   must be decided anew each year, so they become placeholders, which makes
-  every document a DRAFT until someone fills them in.
+  every document a DRAFT until someone fills them in. `jdih` (the JDIH record
+  of OLD's decree) is dropped: `check` lists its fields to fill in again.
 * the officials (`ketua`, `salinan`) are carried forward with `to_confirm: true`:
   the documents stay DRAFT until someone confirms they are still in office
   (and removes the flag) or writes the new official.
@@ -33,7 +34,7 @@ from pathlib import Path
 
 import yaml
 
-from ..errors import DataError, Src, display_path, unknown_year
+from ..errors import DataError, Src, display_path, os_reason, unknown_year
 from ..i18n import _, ngettext
 from ..load.dataset import DataSet, load_dataset
 from ..load.yamlsrc import LocDict, parse_yaml
@@ -42,8 +43,9 @@ from ..resolve.decree import resolve
 # A decree year outside this range is almost certainly a typo (2207, 202).
 MIN_YEAR, MAX_YEAR = 2000, 2099
 
-# The keys of an office's year file that are decided anew every year.
-RENEWED_KEYS = ("number", "date", "team_decree")
+# The keys of an office's year file that are decided anew every year (jdih: the JDIH record of
+# OLD's decree, its abstract and where it was published, says nothing true about NEW's).
+RENEWED_KEYS = ("number", "date", "team_decree", "jdih")
 # The officials: carried forward, to be confirmed.
 CONFIRMED_KEYS = ("ketua", "salinan")
 
@@ -94,7 +96,7 @@ def renew_office_file(text: str, new: int, path: Path) -> str:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise DataError(f"not valid YAML: {getattr(exc, 'problem', exc)}",
+        raise DataError(_("malformed YAML: {problem}").format(problem=getattr(exc, "problem", exc)),
                         Src.of(path, mark.line + 1 if mark else 0)) from None
     lines = text.splitlines()
     spans: list[tuple[int, int]] = []
@@ -122,7 +124,7 @@ def renew_office_file(text: str, new: int, path: Path) -> str:
             if isinstance(k, yaml.ScalarNode) and k.value in RENEWED_KEYS:
                 spans.append(_line_span(k, v))
     elif root is not None:
-        raise DataError("expected keys (number, date, team_decree, patch) at the top of the file", Src.of(path, 1))
+        raise DataError(_("expected keys (number, date, team_decree, patch) at the top of the file"), Src.of(path, 1))
     block = placeholder_block(new)
     if spans:
         at = min(s for s, _ in spans)
@@ -156,15 +158,16 @@ def _check_years(ds: DataSet, data: Path, old: int, new: int) -> None:
     if old not in ds.years:
         raise unknown_year(old, ds.years, Src.of(data))
     if not MIN_YEAR <= new <= MAX_YEAR:
-        raise DataError(f"{new} is not a sensible decree year", Src.of(data),
-                        f"give a year between {MIN_YEAR} and {MAX_YEAR}, e.g. {old + 1}")
+        raise DataError(_("{year} is not a sensible decree year").format(year=new), Src.of(data),
+                        _("give a year between {first} and {last}, e.g. {example}").format(
+                            first=MIN_YEAR, last=MAX_YEAR, example=old + 1))
     if new <= old:
-        raise DataError(f"the new year {new} must come after {old}", Src.of(data),
-                        f"e.g. zi-docgen new-year {old} {old + 1}")
+        raise DataError(_("the new year {new} must come after {old}").format(new=new, old=old), Src.of(data),
+                        _("e.g. {example}").format(example=f"zi-docgen new-year {old} {old + 1}"))
     target = data / str(new)
     if target.exists() or target.is_symlink():
-        raise DataError(f"year {new} already exists; nothing was changed", Src.of(target),
-                        "edit it directly, or rename that folder first if you really want to start it again")
+        raise DataError(_("year {year} already exists; nothing was changed").format(year=new), Src.of(target),
+                        _("edit it directly, or rename that folder first if you really want to start it again"))
 
 
 def _resolve_every_office(ds: DataSet, year: int) -> None:
@@ -204,16 +207,17 @@ def new_year(data: Path, old: int, new: int) -> list[str]:
         try:
             _resolve_every_office(staged, new)
         except DataError as exc:
-            raise DataError(f"the copied year {new} does not load ({exc.message}); nothing was written",
-                            Src.of(src_dir), "fix the old year's data and run again") from None
+            raise DataError(_("the copied year {year} does not load ({problem}); nothing was written").format(
+                year=new, problem=exc.message), Src.of(src_dir), _("fix the old year's data and run again")) from None
         try:
             os.rename(stage, final_dir)
         except OSError as exc:
-            raise DataError(f"cannot create the year folder: {exc.strerror or exc}; nothing was written",
-                            Src.of(final_dir), "check that it does not exist and that the folder is writable") from None
+            raise DataError(_("cannot create the year folder: {reason}; nothing was written").format(
+                reason=os_reason(exc)), Src.of(final_dir),
+                _("check that it does not exist and that the folder is writable")) from None
     except OSError as exc:
-        raise DataError(f"cannot write the new year: {exc.strerror or exc}; nothing was written",
-                        Src.of(final_dir), "check that the data folder is writable") from None
+        raise DataError(_("cannot write the new year: {reason}; nothing was written").format(reason=os_reason(exc)),
+                        Src.of(final_dir), _("check that the data folder is writable")) from None
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

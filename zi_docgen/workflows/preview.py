@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Iterator
 from urllib.parse import quote
 
-from ..errors import OutputError, PdfError, Src, display_path
+from ..errors import OutputError, PdfError, Src, display_path, os_reason
 from ..i18n import _
 from ..publish.pdf import convert_to_pdf
 from ..publish.pdf import preview as render_pages
@@ -121,7 +121,7 @@ def preview_document(document: Path, out_dir: Path, *, dpi: int = 60) -> list[Pa
                 mine[page.name] = _digest(target)
             (folder / RECORD).write_text(json.dumps(mine, indent=0, sort_keys=True) + "\n", encoding="utf-8")
         except OSError as exc:
-            raise OutputError(_("cannot write the preview: {reason}").format(reason=exc.strerror or exc),
+            raise OutputError(_("cannot write the preview: {reason}").format(reason=os_reason(exc)),
                               Src.of(folder), _("choose another folder with --out")) from None
     return out
 
