@@ -161,6 +161,10 @@ def check_decree(decree: Decree, ds: DataSet, cache: RunCache | None = None) -> 
         out.findings.append(Finding(p.src, "placeholder", "placeholder",
                                     _("[{text}] is not filled in yet").format(text=p.text), None, out.office,
                                     p.field, p.file_missing))
+    for p in decree.jdih_missing:   # the JDIH record's own: they keep jdihn.json a draft, not the decree
+        out.findings.append(Finding(p.src, "placeholder", "jdih",
+                                    _("[{text}] is not filled in yet").format(text=p.text), None, out.office,
+                                    p.field, p.file_missing))
     seen, result = set(), []
     for f in out.findings:
         if f.key() not in seen:

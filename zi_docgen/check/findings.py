@@ -72,6 +72,7 @@ RULES: dict[str, str] = {
     "regulation-source": "a note: a cited catalogue entry has no source, its numbers are unverified",
     # not an error
     "placeholder": "a value not known yet: the document is a draft",
+    "jdih": "a field of the JDIH record (jdihn.json) not written yet: the record is a draft, the decree is not",
 }
 
 

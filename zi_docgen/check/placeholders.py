@@ -67,7 +67,11 @@ def report(placeholders: list[Finding], names: dict[str, str], year: int = 2027)
             return f"{ids[0]} ({names[ids[0]]})" if ids[0] in names else ids[0]
         return ngettext("{n} satker", "{n} satker", len(ids)).format(n=len(ids)) + f" ({', '.join(ids)})"
 
-    out = ["", _("Placeholders (not filled in yet; the documents are DRAFT):")]
+    if all(f.rule == "jdih" for f in placeholders):
+        out = ["", _("Placeholders of the JDIH record (not filled in yet; jdihn.json is marked draft, "
+                     "the documents are not):")]
+    else:
+        out = ["", _("Placeholders (not filled in yet; the documents are DRAFT):")]
     if len(placeholders) > FEW and len(groups) > 3:
         for key, items in groups.items():
             missing = sorted({str(f.src) for f in items if f.file_missing and f.src})

@@ -331,7 +331,10 @@ class TeamDecree(Node):
 
 
 class JdihInfo(Node):
-    """What the JDIH record (jdihn.json) needs beyond the decree itself; written by the legal staff."""
+    """What the JDIH record (jdihn.json) needs beyond the decree itself; written by the legal staff.
+
+    In the office's year file (data/<year>/offices/<id>.yaml, jdih:), as it describes that
+    office's decree; the year's decree.yaml may give values shared by every office."""
 
     abstrak: str | None = None       # never made up: without it the record is a draft
     subjek: str | None = None
@@ -359,6 +362,7 @@ class OfficeYear(Node):
     ketua: Official | None = None
     salinan: CopyCertifier | None = None
     tte: ElectronicSignature | None = None
+    jdih: JdihInfo | None = None     # this decree's JDIH record; wins over the year's jdih: key by key
     patch: Patch = Patch()
 
 

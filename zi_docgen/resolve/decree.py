@@ -151,6 +151,8 @@ class Decree:
     tte: tuple[str, ...] = ()      # the electronic-signature statement, when the office signs with TTE
     logo: Path | None = None       # the heading's image, when the office has one
     jdih: JdihInfo | None = None   # what the JDIH record needs beyond the decree
+    # Fields of the JDIH record nobody has written yet. They keep jdihn.json a draft, not the decree.
+    jdih_missing: tuple[PlaceholderUse, ...] = ()
 
     @property
     def is_draft(self) -> bool:
@@ -352,6 +354,8 @@ def resolve(ds: DataSet, year: int, office_id: str) -> Decree:
             raise DataError(_("the logo '{path}' does not exist").format(path=office.logo), office.src_of("logo"),
                             _("give a PNG or JPEG path relative to the data folder, or remove logo:"))
 
+    jdih, jdih_missing = _jdih(yd.file.jdih, oy.jdih, oy_src, oy.src is None)
+
     # Placeholders are listed once per place, in order of appearance.
     seen, uses = set(), []
     for p in r.placeholders:
@@ -365,7 +369,7 @@ def resolve(ds: DataSet, year: int, office_id: str) -> Decree:
         title=title, menimbang=menimbang, mengingat=mengingat, diktum=diktum,
         signer_name=signer, salinan_jabatan=sal_jab, salinan_name=sal_name,
         signer_jabatan=signer_jabatan, salinan_nip=(salinan.nip or "") if salinan else "",
-        tte=tuple(oy.tte.statement) if oy.tte else (), logo=logo, jdih=yd.file.jdih,
+        tte=tuple(oy.tte.statement) if oy.tte else (), logo=logo, jdih=jdih, jdih_missing=jdih_missing,
         cover=cover, kata_pengantar=kata_pengantar, chapters=chapters, penutup=penutup,
         areas=r_areas,
         hasil_names=HASIL_90_2021,  # one definition: the figure and {{ areas.hasil }} read it
@@ -407,6 +411,26 @@ def validate_number(number: str, office: Office, year: int, date: dt.date | None
                           "(month {month})").format(number=number, written=m["month"], date=date.isoformat(),
                                                     month=labels.roman(date.month)), src,
                         _("the roman numeral before the year is the month of signing"))
+
+
+# The fields of the JDIH record the data must give (the rest comes from the decree itself).
+JDIH_FIELDS = (("abstrak", "abstrak"), ("subjek", "subjek"), ("bidang_hukum", "bidang hukum"), ("sumber", "sumber"))
+
+
+def _jdih(year_info: JdihInfo | None, own: JdihInfo | None, oy_src: Src,
+          file_missing: bool) -> tuple[JdihInfo | None, tuple[PlaceholderUse, ...]]:
+    """The office's JDIH values over the year's, and a placeholder (in the office's file) for each one missing."""
+    values: dict[str, str] = {}
+    for info in (year_info, own):
+        if info is not None:
+            values.update({k: v for k, v in info.model_dump().items() if v is not None and str(v).strip()})
+    # Where to write: beside the office's jdih: values, or (none yet) anywhere in its file.
+    src = own.src if own is not None and own.src is not None else oy_src
+    missing = tuple(PlaceholderUse(f"{name} untuk jdihn.json", src, f"jdih.{key}", file_missing)
+                    for key, name in JDIH_FIELDS if key not in values)
+    if own is None and year_info is None:
+        return None, missing
+    return JdihInfo(**values), missing
 
 
 def _legal_bases(r: _Resolver, listed: list[tuple[str, Src | None]], what: str) -> tuple[RItem, ...]:

@@ -8,7 +8,8 @@ What the new year copies, and how:
 * every `offices/<id>.yaml` keeps its text (the office's `patch:` and its
   comments) except the top-level keys `number`, `date` and `team_decree`: those
   must be decided anew each year, so they become placeholders, which makes
-  every document a DRAFT until someone fills them in.
+  every document a DRAFT until someone fills them in. `jdih` (the JDIH record
+  of OLD's decree) is dropped: `check` lists its fields to fill in again.
 * the officials (`ketua`, `salinan`) are carried forward with `to_confirm: true`:
   the documents stay DRAFT until someone confirms they are still in office
   (and removes the flag) or writes the new official.
@@ -42,8 +43,9 @@ from ..resolve.decree import resolve
 # A decree year outside this range is almost certainly a typo (2207, 202).
 MIN_YEAR, MAX_YEAR = 2000, 2099
 
-# The keys of an office's year file that are decided anew every year.
-RENEWED_KEYS = ("number", "date", "team_decree")
+# The keys of an office's year file that are decided anew every year (jdih: the JDIH record of
+# OLD's decree, its abstract and where it was published, says nothing true about NEW's).
+RENEWED_KEYS = ("number", "date", "team_decree", "jdih")
 # The officials: carried forward, to be confirmed.
 CONFIRMED_KEYS = ("ketua", "salinan")
 
