@@ -347,7 +347,8 @@ def test_build_with_pdf_for_one_office_downloads_real_pdfs(client: TestClient, t
     page = finished_job(client, r.text)
     assert "Gagal" not in page, page
     links = dict((name, href) for href, name in re.findall(
-        r'href="(/jobs/[0-9a-f]+/file/\d+)" download>\S+ ([^<]+)</a>', page))
+        r'href="(/jobs/[0-9a-f]+/file/\d+)" download data-file="([^"]+)"', page))
+    assert "Keputusan (asli), PDF" in page and "Lampiran (salinan), DOCX" in page
     pdfs = [n for n in links if n.endswith(".pdf")]
     assert "kab-bengkayang/keputusan.pdf" in pdfs and "kab-bengkayang/lampiran.pdf" in pdfs, page
     r = client.get(links["kab-bengkayang/keputusan.pdf"])

@@ -169,7 +169,7 @@ def create_app(data_dir: Path, templates_dir: Path | None = None, *, multi: bool
     env = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=select_autoescape(["html"]),
                       trim_blocks=True, lstrip_blocks=True)
     env.globals.update(rich=rich, dom_id=dom_id, MONTHS=MONTHS, editable=_editable, spot_of=spot_of,
-                       edit_dom=edit_dom, is_own=is_own)
+                       edit_dom=edit_dom, is_own=is_own, place=_place, file_label=_file_label)
 
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
@@ -788,6 +788,24 @@ def _local_name() -> str:
 def _editable(node) -> bool:
     return (node.kind in ("item", "para") and not node.generated and node.role != "legal-basis"
             and not node.id.startswith("cover-") and node.src is not None)
+
+
+def _place(node) -> str:
+    """Where a finding is, in the words of the decree ("Menimbang a.", "Mengingat 2.", "KESATU")."""
+    head = {"menimbang": "Menimbang", "mengingat": "Mengingat"}.get(node.path.split("/")[1] if "/" in node.path
+                                                                      else "", "")
+    label = node.label or node.id
+    return f"{head} {label}" if head and node.label else label
+
+
+def _file_label(name: str, T) -> str:
+    """A built file as a person asks for it: "Keputusan (asli), PDF"."""
+    stem, _, ext = name.rsplit("/", 1)[-1].rpartition(".")
+    what = {"keputusan": ("keputusan", "original"), "lampiran": ("lampiran", "original"),
+            "keputusan-salinan": ("keputusan", "copy"), "lampiran-salinan": ("lampiran", "copy")}.get(stem)
+    if what is None:
+        return T("file_jdih") if stem.startswith("jdih") else name
+    return f"{T(what[0])} ({T('file_' + what[1])}), {ext.upper()}"
 
 
 def _fields(spec: str) -> list[str]:
