@@ -135,12 +135,14 @@ def mixed_case(text: str) -> list[tr.Hit]:
 
 
 def word_rules(text: str, diktum: bool = False) -> list[tr.Hit]:
-    return list(_word_rules(text, diktum))
+    from ..i18n import get_language
+
+    return list(_word_rules(text, diktum, get_language()))
 
 
 # Most texts are the shared text, the same for all 15 offices: each is read once per process.
 @functools.lru_cache(maxsize=8192)
-def _word_rules(text: str, diktum: bool) -> tuple[tr.Hit, ...]:
+def _word_rules(text: str, diktum: bool, lang: str) -> tuple[tr.Hit, ...]:  # lang: the messages' language
     masked = tr.mask(text)
     hits = bound_forms(masked) + pleonasms(masked) + di_tahun(masked) + sebagaimana(masked) + mixed_case(masked)
     if diktum:

@@ -249,7 +249,7 @@ WORD_RULES = (confusions, undang_undang, fixed_terms, spacing, dates, area_names
 
 
 @functools.lru_cache(maxsize=16384)
-def _word_rules(masked: str) -> tuple[Hit, ...]:
+def _word_rules(masked: str, lang: str) -> tuple[Hit, ...]:  # lang: the cached messages are worded in it
     out: list[Hit] = []
     for rule in WORD_RULES:
         out.extend(rule(masked))
@@ -261,7 +261,9 @@ def word_rules(masked: str) -> list[Hit]:
 
     Cached by text: most texts are the same for every office of a year.
     """
-    return list(_word_rules(masked))
+    from ..i18n import get_language
+
+    return list(_word_rules(masked, get_language()))
 
 
 # ---------------------------------------------------------------- spelling
