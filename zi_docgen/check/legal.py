@@ -20,7 +20,7 @@ import functools
 import re
 from typing import Iterable
 
-from ..i18n import _
+from ..i18n import _, get_language
 from ..load.dataset import DataSet, legal_bases
 from ..resolve import citations
 from ..resolve.decree import Decree
@@ -135,14 +135,12 @@ def mixed_case(text: str) -> list[tr.Hit]:
 
 
 def word_rules(text: str, diktum: bool = False) -> list[tr.Hit]:
-    from ..i18n import get_language
-
     return list(_word_rules(text, diktum, get_language()))
 
 
 # Most texts are the shared text, the same for all 15 offices: each is read once per process.
 @functools.lru_cache(maxsize=8192)
-def _word_rules(text: str, diktum: bool, lang: str) -> tuple[tr.Hit, ...]:  # lang: the messages' language
+def _word_rules(text: str, diktum: bool, lang: str) -> tuple[tr.Hit, ...]:  # lang: the messages are in it
     masked = tr.mask(text)
     hits = bound_forms(masked) + pleonasms(masked) + di_tahun(masked) + sebagaimana(masked) + mixed_case(masked)
     if diktum:

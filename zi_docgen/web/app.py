@@ -217,7 +217,7 @@ def create_app(data_dir: Path, templates_dir: Path | None = None, *, multi: bool
                 # Anonymous: the login page and nothing else.
                 response = page(request, "login.html", status=401, next=path if request.method == "GET" else "/")
             elif request.method == "POST" and not await _csrf_ok(request, session):
-                response = error_page(request, 403, "CSRF token missing or wrong; reload the page")
+                response = error_page(request, 403, i18n._("CSRF token missing or wrong; reload the page"))
             else:
                 try:
                     response = await call_next(request)
