@@ -165,3 +165,14 @@ def test_pdf_without_libreoffice_says_so_in_indonesian(tmp_path, monkeypatch):
         said = _said(lambda c: pdf.convert_to_pdf([doc]))
     assert "LibreOffice diperlukan" in said and "Pasang LibreOffice" in said
     assert not _english_words(said), said
+
+
+@pytest.mark.parametrize("text", ["a: b: c\n", "a:\n  - x\n  b: 1\n", "a: [1, 2\n", "a:\n\t- b\n", "a: 'x\n",
+                                  "'a'b: 1\n", "a: ]\n", "a: 1\n---\nb: 2\n"])
+def test_yaml_syntax_mistakes_read_in_indonesian(text):
+    from zi_docgen.load.yamlsrc import parse_yaml
+
+    with i18n.use_language("id"):
+        said = _said(lambda c: parse_yaml(text, "data/2026/decree.yaml"))
+    assert said.startswith("data/2026/decree.yaml:") and "galat: " in said and "YAML" in said, said
+    assert not _english_words(said), said

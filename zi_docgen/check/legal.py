@@ -171,11 +171,19 @@ def plain_foreign(text: str, terms: Iterable[str]) -> list[tuple[int, int, str]]
 @functools.lru_cache(maxsize=8192)
 def _plain_foreign(text: str, terms: tuple[str, ...]) -> tuple[tuple[int, int, str], ...]:
     masked = tr.mask(text)
+    if not _any_term(terms).search(masked):
+        return ()   # most texts hold none: one search instead of one per term
     out = []
     for term in terms:
         for m in _term_pattern(term).finditer(masked):
             out.append((m.start(), m.end(), term))
     return tuple(out)
+
+
+@functools.lru_cache(maxsize=64)
+def _any_term(terms: tuple[str, ...]) -> re.Pattern:
+    """Matches where any of the terms' patterns matches (an alternation finds a match iff one of them does)."""
+    return re.compile("|".join(f"(?:{_term_pattern(t).pattern})" for t in terms), re.I)
 
 
 @functools.lru_cache(maxsize=1024)

@@ -37,7 +37,7 @@ import yaml
 from ..errors import DataError, Src, display_path, os_reason, unknown_year
 from ..i18n import _, ngettext
 from ..load.dataset import DataSet, load_dataset
-from ..load.yamlsrc import LocDict, parse_yaml
+from ..load.yamlsrc import LocDict, parse_yaml, yaml_problem
 from ..resolve.decree import resolve
 
 # A decree year outside this range is almost certainly a typo (2207, 202).
@@ -96,7 +96,7 @@ def renew_office_file(text: str, new: int, path: Path) -> str:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise DataError(_("malformed YAML: {problem}").format(problem=getattr(exc, "problem", exc)),
+        raise DataError(_("malformed YAML: {problem}").format(problem=yaml_problem(str(getattr(exc, "problem", "")))),
                         Src.of(path, mark.line + 1 if mark else 0)) from None
     lines = text.splitlines()
     spans: list[tuple[int, int]] = []
