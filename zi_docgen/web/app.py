@@ -169,7 +169,8 @@ def create_app(data_dir: Path, templates_dir: Path | None = None, *, multi: bool
     env = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=select_autoescape(["html"]),
                       trim_blocks=True, lstrip_blocks=True)
     env.globals.update(rich=rich, dom_id=dom_id, MONTHS=MONTHS, editable=_editable, spot_of=spot_of,
-                       edit_dom=edit_dom, is_own=is_own, place=_place, file_label=_file_label)
+                       edit_dom=edit_dom, is_own=is_own, place=_place, file_label=_file_label,
+                       severity=_severity)
 
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
@@ -277,6 +278,21 @@ def create_app(data_dir: Path, templates_dir: Path | None = None, *, multi: bool
     async def form_of(request: Request) -> dict[str, str]:
         form = await request.form()
         return {k: str(v) for k, v in form.items()}
+
+    check_caches: dict[str, tuple[Any, Any]] = {}
+
+    def check_cache(ds, lang: str):
+        """The checker's run cache for this data set, one per language: it keeps findings with their
+        messages already worded, and the English screen must not show the Indonesian ones."""
+        import weakref
+
+        from ..check.decree import RunCache
+
+        entry = check_caches.get(lang)
+        if entry is None or entry[0]() is not ds:
+            entry = (weakref.ref(ds), RunCache())
+            check_caches[lang] = entry
+        return entry[1]
 
     def office_patch(year: int, office: str) -> dict[str, set[str]]:
         """Ids this office's own patch replaces, adds and removes (to mark them in the preview)."""
@@ -473,7 +489,7 @@ def create_app(data_dir: Path, templates_dir: Path | None = None, *, multi: bool
         from ..check import check_decree
 
         decree = store.decree(y, office)
-        every = check_decree(decree, store.dataset())
+        every = check_decree(decree, store.dataset(), check_cache(store.dataset(), editor(request).lang))
         found = [f for f in every if f.severity != "placeholder"]
         placeholders = [f for f in every if f.severity == "placeholder"]
         by_node = _attach_findings(decree, found)
@@ -791,11 +807,23 @@ def _editable(node) -> bool:
 
 
 def _place(node) -> str:
-    """Where a finding is, in the words of the decree ("Menimbang a.", "Mengingat 2.", "KESATU")."""
-    head = {"menimbang": "Menimbang", "mengingat": "Mengingat"}.get(node.path.split("/")[1] if "/" in node.path
-                                                                      else "", "")
-    label = node.label or node.id
-    return f"{head} {label}" if head and node.label else label
+    """Where a finding is, in the words of the decree ("Menimbang a.", "Dasar Hukum 2.", "KESATU", or
+    the first words of a paragraph), never an id."""
+    parts = node.path.split("/")
+    head = ("Menimbang" if "menimbang" in parts[:2] else "Mengingat" if "mengingat" in parts[:2]
+            else "Dasar Hukum" if node.role == "legal-basis" else "")
+    if node.label and head:
+        return f"{head} {node.label}"
+    words = (node.term + " " if node.term else "") + markup.to_plain(node.text or "")
+    snippet = " ".join(words.split()[:6])
+    snippet = f"“{snippet}…”" if snippet else node.id
+    return f"{node.label} {snippet}" if node.label else snippet
+
+
+def _severity(sev: str) -> str:
+    from ..check.findings import SEVERITY_LABELS
+
+    return i18n._(SEVERITY_LABELS[sev]).capitalize() if sev in SEVERITY_LABELS else sev
 
 
 def _file_label(name: str, T) -> str:
