@@ -59,7 +59,9 @@ def test_placeholders_point_where_to_write_and_give_the_yaml(tmp_path):
     assert "placeholder placeholder" not in out and "isian isian" not in out
     lines = out.splitlines()
     mine = [ln.strip() for ln in lines if ln.strip().startswith("data/2026/offices/kab-bengkayang.yaml:")]
-    assert len(mine) == 7   # number, date, team decree (2) and the officials of the year (3)
+    # number, date, team decree (2), the officials of the year (3) and the JDIH record (4)
+    assert len(mine) == 11
+    assert len([ln for ln in mine if "jdihn.json" in ln]) == 4
     assert all("berkas ini belum ada" in ln for ln in mine)
     assert any("[Nama Ketua KPU Kabupaten Bengkayang] belum diisi" in ln for ln in mine)
     start = lines.index("  Buat data/2026/offices/kab-bengkayang.yaml berisi:")
@@ -70,11 +72,15 @@ def test_placeholders_point_where_to_write_and_give_the_yaml(tmp_path):
         block.append(ln[6:])
     # The printed YAML is what the file needs: write it with values and the placeholders are gone.
     parsed = yaml.safe_load("\n".join(block))
-    assert set(parsed) == {"number", "date", "team_decree", "ketua", "salinan"}
+    assert set(parsed) == {"number", "date", "team_decree", "ketua", "salinan", "jdih"}
+    assert set(parsed["jdih"]) == {"abstrak", "bidang_hukum", "subjek", "sumber"}
     assert set(parsed["team_decree"]) == {"number", "date"} and set(parsed["salinan"]) == {"jabatan", "name"}
     filled = "\n".join(block).replace("number:", "number: 7", 1).replace("date:", "date: 2026-01-09", 1)
     filled = filled.replace("  number:", "  number: 3").replace("  date:", "  date: 2026-01-08")
     filled = filled.replace("  name:", "  name: Budi Santoso").replace("  jabatan:", "  jabatan: Kepala Subbagian")
+    for key, value in (("abstrak", "Rencana kerja Zona Integritas."), ("bidang_hukum", "Hukum Tata Negara"),
+                       ("subjek", "ZONA INTEGRITAS"), ("sumber", "Sekretariat KPU Kabupaten Bengkayang")):
+        filled = filled.replace(f"  {key}:", f"  {key}: {value}")
     (ws / "data" / "2026" / "offices" / "kab-bengkayang.yaml").write_text(filled + "\n", encoding="utf-8")
     r = run(["check", "--satker", "kab-bengkayang"], ws)
     assert "kab-bengkayang.yaml" not in r.stdout, r.stdout

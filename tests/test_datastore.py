@@ -324,3 +324,24 @@ def test_folded_text_wraps_at_word_boundaries():
     assert _yaml().load(out)["a"] == text
     assert styled_text("pendek", 8) == "pendek"
     assert styled_text("dua  spasi " * 20, 8) == "dua  spasi " * 20  # cannot fold: kept as is
+
+
+def test_entries_added_at_the_end_keep_the_comment_about_what_follows(data: Path):
+    """Sambas's file has "# Add one action of its own …" between its replace: and add: blocks:
+    new replace entries go above that comment, new add entries below their block, and the comment
+    stays right above `add:`."""
+    rel = "2026/offices/kab-sambas.yaml"
+    store = DataStore(data, git=False)
+    with store.edit(year=2026, office="kab-sambas", editor="t") as e:
+        e.set_text("acuan-tim", "bahwa Kabupaten Sambas membangun Zona Integritas;", scope="office")
+        e.set_text("program-kerja", "Program Kerja Sambas", field="title", scope="office")
+        e.set_target("mp-tim-kerja", "mar", 50, scope="office")
+        e.add_item("mp-sosialisasi-pegawai", {"text": "Melaksanakan survei kepuasan pemilih."}, scope="office")
+    lines = (data / rel).read_text(encoding="utf-8").splitlines()
+    comment = next(i for i, l in enumerate(lines) if l.strip().startswith("# Add one action"))
+    assert lines[comment + 1].strip() == "add:"
+    for needle in ("acuan-tim:", "program-kerja:", "mp-tim-kerja:"):
+        assert next(i for i, l in enumerate(lines) if l.strip() == needle) < comment, needle
+    assert lines[-1].strip() == "text: Melaksanakan survei kepuasan pemilih."
+    doc = _by_id(data, "kab-sambas")
+    assert doc["program-kerja"].title.upper() == "PROGRAM KERJA SAMBAS"

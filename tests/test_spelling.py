@@ -270,13 +270,19 @@ def test_shipped_wordlist_matches_dictionary():
     digest = dictionary._dictionary_digest(aff, dic)
     with gzip.open(dictionary.WORDLIST_PATH, "rt", encoding="utf-8") as fh:
         assert fh.readline().strip() == dictionary._WORDLIST_MAGIC + digest
-    assert dictionary._read_wordlist(dictionary.WORDLIST_PATH, digest) is not None
+    words = dictionary._read_wordlist(dictionary.WORDLIST_PATH, digest)
+    assert words is not None and len(words) > 100_000
+    # membership is a binary search over the file's lines: they must be sorted and unique
+    listed = list(words)
+    assert listed == sorted(set(listed))
+    assert "kinerja" in words and "kinerjaa" not in words and "" not in words
 
 
 def test_stale_wordlist_is_rejected(tmp_path):
     path = tmp_path / "w.gz"
     dictionary._write_wordlist(path, ["b", "a"], "0" * 64)
     assert dictionary._read_wordlist(path, "0" * 64) == frozenset({"a", "b"})
+    assert list(dictionary._read_wordlist(path, "0" * 64)) == ["a", "b"]   # written sorted
     assert dictionary._read_wordlist(path, "1" * 64) is None
     assert dictionary._read_wordlist(tmp_path / "missing.gz", "0" * 64) is None
 

@@ -347,7 +347,8 @@ def test_build_with_pdf_for_one_office_downloads_real_pdfs(client: TestClient, t
     page = finished_job(client, r.text)
     assert "Gagal" not in page, page
     links = dict((name, href) for href, name in re.findall(
-        r'href="(/jobs/[0-9a-f]+/file/\d+)" download>\S+ ([^<]+)</a>', page))
+        r'href="(/jobs/[0-9a-f]+/file/\d+)" download data-file="([^"]+)"', page))
+    assert "Keputusan (asli), PDF" in page and "Lampiran (salinan), DOCX" in page
     pdfs = [n for n in links if n.endswith(".pdf")]
     assert "kab-bengkayang/keputusan.pdf" in pdfs and "kab-bengkayang/lampiran.pdf" in pdfs, page
     r = client.get(links["kab-bengkayang/keputusan.pdf"])
@@ -364,3 +365,18 @@ def test_build_with_pdf_for_one_office_downloads_real_pdfs(client: TestClient, t
         assert "KEPUTUSAN KOMISI PEMILIHAN UMUM KABUPATEN BENGKAYANG" in " ".join(text.split())
     json_link = next(href for n, href in links.items() if n.endswith(".json"))
     assert client.get(json_link).headers["content-type"] == "application/json"
+
+
+def test_findings_follow_the_language_switch(data: Path):
+    """The checker keeps findings with their words: the English screen must not get the
+    Indonesian ones computed a moment before for the same text (and back)."""
+    kp = data / "common/lampiran.yaml"
+    kp.write_text(kp.read_text(encoding="utf-8").replace(
+        "berdasarkan Lembar Kerja Evaluasi", "berdasarkan resiko Lembar Kerja Evaluasi", 1), encoding="utf-8")
+    c = TestClient(create_app(data, TEMPLATES, git=False), raise_server_exceptions=False)
+    assert "resiko&#39;: bukan bentuk baku menurut KBBI" in c.get("/doc/2026/prov-kalbar/findings").text
+    c.get("/lang?to=en&back=/")
+    en = c.get("/doc/2026/prov-kalbar/findings").text
+    assert "resiko&#39;: not the KBBI standard form" in en and "bukan bentuk baku" not in en
+    c.get("/lang?to=id&back=/")
+    assert "resiko&#39;: bukan bentuk baku menurut KBBI" in c.get("/doc/2026/prov-kalbar/findings").text

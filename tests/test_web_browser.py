@@ -165,7 +165,7 @@ def test_build_download_the_docx_and_read_it_back(server, page, tmp_path):
     page.goto(f"{url}/doc/2026/kab-bengkayang/build")
     page.locator("input[name=draft]").check()
     page.locator("#build-one").click()
-    link = page.locator("ul.downloads a", has_text="keputusan.docx")
+    link = page.locator("ul.downloads a[data-file$='/keputusan.docx']")
     link.wait_for(timeout=600000)
     shot(page, tmp_path, "editor-build")
     with page.expect_download() as dl:
@@ -175,7 +175,7 @@ def test_build_download_the_docx_and_read_it_back(server, page, tmp_path):
     text = "\n".join(p.text for p in Document(str(path)).paragraphs)
     assert "KEPUTUSAN KOMISI PEMILIHAN UMUM KABUPATEN BENGKAYANG" in text
     with page.expect_download() as dl:
-        page.locator("ul.downloads a", has_text="lampiran.docx").first.click()
+        page.locator("ul.downloads a[data-file$='/lampiran.docx']").click()
     lpath = tmp_path / "lampiran.docx"
     dl.value.save_as(str(lpath))
     body = "\n".join(p.text for p in Document(str(lpath)).paragraphs)
@@ -190,7 +190,7 @@ def test_build_with_pdf_and_download_it(server, page, tmp_path):
     page.locator("input[name=pdf]").check()
     page.locator("input[name=draft]").check()
     page.locator("#build-one").click()
-    link = page.locator("ul.downloads a", has_text="/keputusan.pdf")
+    link = page.locator("ul.downloads a[data-file$='/keputusan.pdf']")
     link.wait_for(timeout=600000)
     with page.expect_download() as dl:
         link.click()

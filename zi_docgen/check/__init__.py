@@ -94,7 +94,12 @@ def run_check(data: Path, *, year: int | None, satkers: list[str], fmt: str, con
     offices = list(dict.fromkeys(satkers)) or list(ds.offices)
     for oid in offices:
         ds.office(oid)  # an unknown id is a DataError with a suggestion
-    findings = sorted(set(data_findings(ds.errors)) | set(check_offices(ds, year, offices)), key=Finding.sort_key)
+    # A mistake that stops an office is found twice (loading, then resolving that office):
+    # reported once, with the office it stopped.
+    unique: dict[tuple, Finding] = {}
+    for f in (*check_offices(ds, year, offices), *data_findings(ds.errors)):
+        unique.setdefault(f.key(), f)
+    findings = sorted(unique.values(), key=Finding.sort_key)
     errors = [f for f in findings if f.severity == "error"]
     warnings = [f for f in findings if f.severity == "warning"]
     placeholders = [f for f in findings if f.severity == "placeholder"]

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import DataError, Src, closest
-from ..i18n import N_, _
+from ..i18n import N_, _, get_language
 from ..load.dataset import DataSet, legal_bases
 from ..load.model import MONTHS, Regulation
 from ..resolve import citations
@@ -104,17 +104,19 @@ class RunCache:
 # One RunCache per loaded data set (a run loads its data once; tests that edit a copy load
 # a new one). Keyed by id() and checked through a weak reference, so that an id reused by
 # another data set never finds the old findings.
-_CACHES: dict[int, tuple[weakref.ref, RunCache]] = {}
+_CACHES: dict[tuple[int, str], tuple[weakref.ref, RunCache]] = {}
 
 
 def run_cache(ds: DataSet) -> RunCache:
-    entry = _CACHES.get(id(ds))
+    # One per language as well: the findings carry their messages (the web editor serves both).
+    key = (id(ds), get_language())
+    entry = _CACHES.get(key)
     if entry is not None and entry[0]() is ds:
         return entry[1]
-    for key in [k for k, (ref, _) in _CACHES.items() if ref() is None]:
-        del _CACHES[key]
+    for old in [k for k, (ref, _cache) in _CACHES.items() if ref() is None]:
+        del _CACHES[old]
     cache = RunCache()
-    _CACHES[id(ds)] = (weakref.ref(ds), cache)
+    _CACHES[key] = (weakref.ref(ds), cache)
     return cache
 
 

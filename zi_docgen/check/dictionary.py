@@ -10,6 +10,7 @@ from. If that does not match the dictionary in use, the set is rebuilt with spyl
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import gzip
 import hashlib
@@ -17,6 +18,7 @@ import logging
 import os
 import sys
 import tempfile
+from collections.abc import Iterator, Set as AbstractSet
 from pathlib import Path
 from typing import Iterable, Optional
 
@@ -145,7 +147,35 @@ def _write_wordlist(path: Path, words: Iterable[str], digest: str) -> None:
         raise
 
 
-def _read_wordlist(path: Path, digest: str) -> Optional[frozenset[str]]:
+class SortedWords(AbstractSet):
+    """A read-only set of words kept as one sorted list: membership by binary search.
+
+    Hashing 300k words into a frozenset took longer than all the lookups of a
+    15-office build (each distinct word is looked up once, spelling.py memoises);
+    a sorted list costs only the split of the file's text.
+    """
+
+    __slots__ = ("_words",)
+
+    def __init__(self, words: list[str]):
+        self._words = words   # sorted, no duplicates
+
+    @classmethod
+    def of(cls, words: Iterable[str]) -> "SortedWords":
+        return cls(sorted(set(words)))
+
+    def __contains__(self, word: object) -> bool:
+        i = bisect.bisect_left(self._words, word)
+        return i < len(self._words) and self._words[i] == word
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._words)
+
+    def __len__(self) -> int:
+        return len(self._words)
+
+
+def _read_wordlist(path: Path, digest: str) -> Optional[SortedWords]:
     """The word set in ``path``, or None if missing, unreadable or stale."""
     try:
         with gzip.open(path, "rb") as gz:
@@ -155,8 +185,10 @@ def _read_wordlist(path: Path, digest: str) -> Optional[frozenset[str]]:
     header, _, body = text.partition("\n")
     if header != _WORDLIST_MAGIC + digest:
         return None
-    # Strip the text rather than remove "" from the set: that would copy 300k entries.
-    return frozenset(body.strip("\n").split("\n")) if body.strip("\n") else frozenset()
+    body = body.strip("\n")
+    # Sorted: _write_wordlist, the only writer of these files, sorts them (tests check the
+    # shipped one), and the digest header rejects any other list.
+    return SortedWords(body.split("\n") if body else [])
 
 
 def _user_cache_dir() -> Path:
@@ -195,7 +227,7 @@ def build_wordlist(aff_path: Path, dic_path: Path) -> frozenset[str]:
 
 
 class _WordSet:
-    def __init__(self, words: frozenset[str], digest: str):
+    def __init__(self, words: SortedWords, digest: str):
         self.words = words
         self.digest = digest
 
@@ -232,7 +264,7 @@ def _load_wordset(aff_path: Path, dic_path: Path) -> _WordSet:
         _write_wordlist(cache_path, words, digest)
     except OSError as exc:  # read-only home etc.: keep it in memory only
         log.warning("spelling: cannot cache word list in %s: %s", cache_path, exc)
-    return _WordSet(words, digest)
+    return _WordSet(SortedWords.of(words), digest)
 
 
 def read_lexicon(path: Path = LEXICON_PATH) -> list[str]:

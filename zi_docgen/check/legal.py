@@ -20,7 +20,7 @@ import functools
 import re
 from typing import Iterable
 
-from ..i18n import _
+from ..i18n import _, get_language
 from ..load.dataset import DataSet, legal_bases
 from ..resolve import citations
 from ..resolve.decree import Decree
@@ -135,12 +135,12 @@ def mixed_case(text: str) -> list[tr.Hit]:
 
 
 def word_rules(text: str, diktum: bool = False) -> list[tr.Hit]:
-    return list(_word_rules(text, diktum))
+    return list(_word_rules(text, diktum, get_language()))
 
 
 # Most texts are the shared text, the same for all 15 offices: each is read once per process.
 @functools.lru_cache(maxsize=8192)
-def _word_rules(text: str, diktum: bool) -> tuple[tr.Hit, ...]:
+def _word_rules(text: str, diktum: bool, lang: str) -> tuple[tr.Hit, ...]:  # lang: the messages are in it
     masked = tr.mask(text)
     hits = bound_forms(masked) + pleonasms(masked) + di_tahun(masked) + sebagaimana(masked) + mixed_case(masked)
     if diktum:
@@ -171,11 +171,19 @@ def plain_foreign(text: str, terms: Iterable[str]) -> list[tuple[int, int, str]]
 @functools.lru_cache(maxsize=8192)
 def _plain_foreign(text: str, terms: tuple[str, ...]) -> tuple[tuple[int, int, str], ...]:
     masked = tr.mask(text)
+    if not _any_term(terms).search(masked):
+        return ()   # most texts hold none: one search instead of one per term
     out = []
     for term in terms:
         for m in _term_pattern(term).finditer(masked):
             out.append((m.start(), m.end(), term))
     return tuple(out)
+
+
+@functools.lru_cache(maxsize=64)
+def _any_term(terms: tuple[str, ...]) -> re.Pattern:
+    """Matches where any of the terms' patterns matches (an alternation finds a match iff one of them does)."""
+    return re.compile("|".join(f"(?:{_term_pattern(t).pattern})" for t in terms), re.I)
 
 
 @functools.lru_cache(maxsize=1024)

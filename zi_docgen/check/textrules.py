@@ -14,7 +14,7 @@ import weakref
 from dataclasses import dataclass
 from typing import Any
 
-from ..i18n import N_, _
+from ..i18n import N_, _, get_language
 from ..resolve.dates import day_name, month_names
 from .tables import (AREA_OUTDATED, AREAS_90_2021, COLUMN_LABELS, CONFUSIONS, FIXED_TERMS, RAHMAT, TERM_FORMS,
                      Confusion)
@@ -249,7 +249,7 @@ WORD_RULES = (confusions, undang_undang, fixed_terms, spacing, dates, area_names
 
 
 @functools.lru_cache(maxsize=16384)
-def _word_rules(masked: str) -> tuple[Hit, ...]:
+def _word_rules(masked: str, lang: str) -> tuple[Hit, ...]:  # lang: the messages are in it
     out: list[Hit] = []
     for rule in WORD_RULES:
         out.extend(rule(masked))
@@ -261,7 +261,7 @@ def word_rules(masked: str) -> list[Hit]:
 
     Cached by text: most texts are the same for every office of a year.
     """
-    return list(_word_rules(masked))
+    return list(_word_rules(masked, get_language()))
 
 
 # ---------------------------------------------------------------- spelling
@@ -276,7 +276,7 @@ def checker(extra: frozenset[str] = frozenset()):
 
 # Spelling hits per text, per checker. Keyed by the checker object itself (weakly), not by
 # id(): a checker dropped from checker()'s cache may leave its id to a different one.
-_SPELLED: "weakref.WeakKeyDictionary[Any, dict[str, tuple[Hit, ...]]]" = weakref.WeakKeyDictionary()
+_SPELLED: "weakref.WeakKeyDictionary[Any, dict[str, dict[str, tuple[Hit, ...]]]]" = weakref.WeakKeyDictionary()
 
 
 def _spelling_advice(suggestions) -> str:
@@ -291,7 +291,8 @@ def _shown(word: str, limit: int = 60) -> str:
 def spelling(checker, texts: list[str]) -> list[list[Hit]]:
     """Spelling of many texts at once (each unique word is checked once; texts already
     checked with the same checker are not tokenised again)."""
-    done = _SPELLED.setdefault(checker, {})
+    # per language too: the hits carry their message
+    done = _SPELLED.setdefault(checker, {}).setdefault(get_language(), {})
     todo = list(dict.fromkeys(t for t in texts if t not in done))
     if todo:
         if len(done) > 50000:

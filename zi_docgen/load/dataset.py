@@ -71,6 +71,7 @@ def validate(model: type[M], raw: Any, file_src: Src, errors: Collector | None =
                     new.append(_data_error(err, raw, file_src, model, describe))
             for err in new:
                 errors.add(err)
+            targets = set()
             for err in found:
                 # An unknown key goes; any other mistake takes its item (list entry, regulation)
                 # with it: a missing key cannot be made up, and a half item would only cause
@@ -79,7 +80,15 @@ def validate(model: type[M], raw: Any, file_src: Src, errors: Collector | None =
                 target = loc if err["type"] == "extra_forbidden" else _item_of(raw, loc)
                 if err["type"] == "missing" and target == loc:
                     continue  # nothing to drop but the whole file: that part stays invalid
-                pruned |= _prune(raw, target, describe)
+                path = tuple(_raw_path(raw, target))
+                if path:
+                    targets.add(path)
+            # Paths are taken before anything goes: a key inside an item that goes is not looked
+            # up again (it would point at the next item, or at the list itself once the last one
+            # is gone), and the later entries of a list go first so the earlier indices hold.
+            for path in sorted(targets, reverse=True):
+                if not any(path[:k] in targets for k in range(1, len(path))):
+                    pruned |= _prune(raw, path, describe)
             if not pruned:
                 break
     if own:

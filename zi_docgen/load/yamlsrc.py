@@ -371,6 +371,44 @@ def decode(data: bytes, shown: str) -> str:
     return text[1:] if text.startswith("\ufeff") else text
 
 
+# PyYAML's problems, in English; those a person typing YAML by hand meets most, in the
+# user's language (the others are shown as PyYAML words them).
+_YAML_PROBLEMS = (
+    (r"mapping values are not allowed here", N_("mapping values are not allowed here")),
+    (r"block sequence entries are not allowed in this context",
+     N_("block sequence entries are not allowed in this context")),
+    (r"expected <block end>, but found (?P<found>.+)", N_("expected <block end>, but found {found}")),
+    (r"expected ',' or '(?P<close>[\]}])', but got (?P<found>.+)", N_("expected ',' or '{close}', but got {found}")),
+    (r"found unexpected end of stream", N_("found unexpected end of stream")),
+    (r"found character (?P<char>.+) that cannot start any token", N_("found character {char} that cannot start any token")),
+    (r"found undefined alias (?P<name>.+)", N_("found undefined alias {name}")),
+    (r"found unknown escape character (?P<char>.+)", N_("found unknown escape character {char}")),
+    (r"could not find expected ':'", N_("could not find expected ':'")),
+    (r"did not find expected key", N_("did not find expected key")),
+    (r"did not find expected '-' indicator", N_("did not find expected '-' indicator")),
+    (r"found a tab character that violates indentation", N_("found a tab character that violates indentation")),
+    (r"but found another document", N_("but found another document")),
+    (r"expected the node content, but found (?P<found>.+)", N_("expected the node content, but found {found}")),
+    # libyaml's wording of the same
+    (r"mapping values are not allowed in this context", N_("mapping values are not allowed in this context")),
+    (r"did not find expected ',' or '(?P<close>[\]}])'", N_("did not find expected ',' or '{close}'")),
+    (r"found character that cannot start any token", N_("found character that cannot start any token")),
+    (r"found unknown escape character", N_("found unknown escape character")),
+    (r"found undefined alias", N_("found undefined alias")),
+    (r"did not find expected node content", N_("did not find expected node content")),
+    (r"found unknown directive name", N_("found unknown directive name")),
+)
+
+
+def yaml_problem(problem: str) -> str:
+    """PyYAML's problem in the user's language, when it is one of the usual ones."""
+    for pattern, message in _YAML_PROBLEMS:
+        m = re.fullmatch(pattern, problem.strip())
+        if m:
+            return _(message).format(**m.groupdict())
+    return problem
+
+
 def parse_yaml(text: str, shown: str, problems: Collector | None = None) -> Any:
     """Parse YAML text (from file `shown`) into LocDict/LocList/scalars."""
     loader = _Loader(text)
@@ -380,7 +418,7 @@ def parse_yaml(text: str, shown: str, problems: Collector | None = None) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         src = Src(shown, mark.line + 1, mark.column + 1) if mark else Src(shown)
-        problem = exc.problem or exc.context or "malformed YAML"
+        problem = yaml_problem(exc.problem or exc.context or "")
         builder.errors.add(DataError(_("malformed YAML: {problem}").format(problem=problem), src,
                                      _("check indentation, colons and quotes on this line")))
         value = None

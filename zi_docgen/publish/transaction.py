@@ -115,6 +115,14 @@ def _rmtree(path: Path) -> None:
         path.unlink()
 
 
+def _fsync_file(path: str) -> None:
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def _fsync_dir(path: Path) -> None:
     if os.name != "posix":
         return  # Windows cannot open a folder for fsync; NTFS journals renames itself
@@ -464,14 +472,28 @@ class Publication:
         return kept
 
     def _sync_staging(self) -> None:
+        """Every staged file and folder on disk before the swap makes them the year folder.
+
+        The files are synced from a few threads at once: the file system commits
+        concurrent fsyncs together, where one after another each waits for its own
+        journal commit (tens of milliseconds for a build's 76 files on a busy disk).
+        """
+        from concurrent.futures import ThreadPoolExecutor
+
+        paths: list[str] = []
+        folders: list[Path] = []
         for root, _dirs, files in os.walk(self.new):
-            for name in files:
-                fd = os.open(os.path.join(root, name), os.O_RDONLY | getattr(os, "O_BINARY", 0))
-                try:
-                    os.fsync(fd)
-                finally:
-                    os.close(fd)
-            _fsync_dir(Path(root))
+            paths += [os.path.join(root, name) for name in files]
+            folders.append(Path(root))
+        if len(paths) > 1:
+            with ThreadPoolExecutor(max_workers=min(8, len(paths)), thread_name_prefix="zi-docgen-fsync") as pool:
+                for _ in pool.map(_fsync_file, paths):   # an OSError of any file is raised here
+                    pass
+        else:
+            for path in paths:
+                _fsync_file(path)
+        for folder in folders:
+            _fsync_dir(folder)
 
     def _set_aside_foreign(self, old_listed: dict[str, dict], listed: dict[str, str]) -> tuple[Path | None, tuple[str, ...]]:
         """Copy out what the year folder holds that no build wrote (or that was changed since)."""

@@ -169,7 +169,8 @@ def create_app(data_dir: Path, templates_dir: Path | None = None, *, multi: bool
     env = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=select_autoescape(["html"]),
                       trim_blocks=True, lstrip_blocks=True)
     env.globals.update(rich=rich, dom_id=dom_id, MONTHS=MONTHS, editable=_editable, spot_of=spot_of,
-                       edit_dom=edit_dom, is_own=is_own)
+                       edit_dom=edit_dom, is_own=is_own, place=_place, file_label=_file_label,
+                       severity=_severity)
 
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
@@ -216,7 +217,7 @@ def create_app(data_dir: Path, templates_dir: Path | None = None, *, multi: bool
                 # Anonymous: the login page and nothing else.
                 response = page(request, "login.html", status=401, next=path if request.method == "GET" else "/")
             elif request.method == "POST" and not await _csrf_ok(request, session):
-                response = error_page(request, 403, "CSRF token missing or wrong; reload the page")
+                response = error_page(request, 403, i18n._("CSRF token missing or wrong; reload the page"))
             else:
                 try:
                     response = await call_next(request)
@@ -277,6 +278,21 @@ def create_app(data_dir: Path, templates_dir: Path | None = None, *, multi: bool
     async def form_of(request: Request) -> dict[str, str]:
         form = await request.form()
         return {k: str(v) for k, v in form.items()}
+
+    check_caches: dict[str, tuple[Any, Any]] = {}
+
+    def check_cache(ds, lang: str):
+        """The checker's run cache for this data set, one per language: it keeps findings with their
+        messages already worded, and the English screen must not show the Indonesian ones."""
+        import weakref
+
+        from ..check.decree import RunCache
+
+        entry = check_caches.get(lang)
+        if entry is None or entry[0]() is not ds:
+            entry = (weakref.ref(ds), RunCache())
+            check_caches[lang] = entry
+        return entry[1]
 
     def office_patch(year: int, office: str) -> dict[str, set[str]]:
         """Ids this office's own patch replaces, adds and removes (to mark them in the preview)."""
@@ -473,7 +489,7 @@ def create_app(data_dir: Path, templates_dir: Path | None = None, *, multi: bool
         from ..check import check_decree
 
         decree = store.decree(y, office)
-        every = check_decree(decree, store.dataset())
+        every = check_decree(decree, store.dataset(), check_cache(store.dataset(), editor(request).lang))
         found = [f for f in every if f.severity != "placeholder"]
         placeholders = [f for f in every if f.severity == "placeholder"]
         by_node = _attach_findings(decree, found)
@@ -788,6 +804,36 @@ def _local_name() -> str:
 def _editable(node) -> bool:
     return (node.kind in ("item", "para") and not node.generated and node.role != "legal-basis"
             and not node.id.startswith("cover-") and node.src is not None)
+
+
+def _place(node) -> str:
+    """Where a finding is, in the words of the decree ("Menimbang a.", "Dasar Hukum 2.", "KESATU", or
+    the first words of a paragraph), never an id."""
+    parts = node.path.split("/")
+    head = ("Menimbang" if "menimbang" in parts[:2] else "Mengingat" if "mengingat" in parts[:2]
+            else "Dasar Hukum" if node.role == "legal-basis" else "")
+    if node.label and head:
+        return f"{head} {node.label}"
+    words = (node.term + " " if node.term else "") + markup.to_plain(node.text or "")
+    snippet = " ".join(words.split()[:6])
+    snippet = f"“{snippet}…”" if snippet else node.id
+    return f"{node.label} {snippet}" if node.label else snippet
+
+
+def _severity(sev: str) -> str:
+    from ..check.findings import SEVERITY_LABELS
+
+    return i18n._(SEVERITY_LABELS[sev]).capitalize() if sev in SEVERITY_LABELS else sev
+
+
+def _file_label(name: str, T) -> str:
+    """A built file as a person asks for it: "Keputusan (asli), PDF"."""
+    stem, _, ext = name.rsplit("/", 1)[-1].rpartition(".")
+    what = {"keputusan": ("keputusan", "original"), "lampiran": ("lampiran", "original"),
+            "keputusan-salinan": ("keputusan", "copy"), "lampiran-salinan": ("lampiran", "copy")}.get(stem)
+    if what is None:
+        return T("file_jdih") if stem.startswith("jdih") else name
+    return f"{T(what[0])} ({T('file_' + what[1])}), {ext.upper()}"
 
 
 def _fields(spec: str) -> list[str]:

@@ -218,7 +218,8 @@ def _indent_of(item: CommentedMap) -> int:
 
 
 def _is_coll(v: Any) -> bool:
-    return isinstance(v, (CommentedMap, CommentedSeq)) and len(v) > 0
+    # A flow collection ({apr: 100}) is one line: comments after it belong to its parent's slot.
+    return isinstance(v, (CommentedMap, CommentedSeq)) and len(v) > 0 and not v.fa.flow_style()
 
 
 def _last_slot(container: Any, key: Any) -> tuple[Any, Any]:
@@ -238,15 +239,44 @@ def _slot_comment(container: Any, key: Any, take: bool = False) -> Any:
     tok = items[idx]
     if take:
         items[idx] = None
+        if not _is_block(container[key]) and tok.value.startswith("\n"):
+            # Taken comments are kept as they read after a block scalar (the line already
+            # ended); _put_comment converts for where they land.
+            rest = tok.value[1:]
+            tok.value = rest.lstrip(" ") if rest.lstrip(" ").startswith("#") else rest
     return tok
 
 
 def _put_comment(container: Any, key: Any, tok: Any) -> None:
     c, k = _last_slot(container, key)
+    # After a block scalar (>-) the line has already ended when the comment starts; after
+    # anything else the comment token starts by ending it.
+    if not _is_block(c[k]):
+        tok.value = "\n" + (" " * (getattr(tok, "column", 0) or 0) if tok.value.startswith("#") else "") + tok.value
     idx = 2 if isinstance(c, dict) else 0
     items = c.ca.items.setdefault(k, [None, None, None, None] if isinstance(c, dict) else [None, None])
     if items[idx] is None:
         items[idx] = tok
+
+
+def _append(container: Any, value: Any, key: Any = None) -> None:
+    """Add at the end of a mapping (under `key`) or a sequence, keeping the comment lines that
+    followed the old last entry after the new one: they describe what comes after the
+    container (e.g. "# Add one action of its own" above `add:`), not its last entry."""
+    tok = None
+    if len(container):
+        last = list(container.keys())[-1] if isinstance(container, dict) else len(container) - 1
+        tok = _slot_comment(*_last_slot(container, last), take=True)
+    if isinstance(container, dict):
+        container[key] = value
+    else:
+        container.append(value)
+    if tok is not None:
+        _put_comment(container, key if isinstance(container, dict) else len(container) - 1, tok)
+
+
+def _is_block(v: Any) -> bool:
+    return isinstance(v, (FoldedScalarString, LiteralScalarString))
 
 
 def _all_ids(raw: Any) -> set[str]:
@@ -840,9 +870,12 @@ class Edit:
             if iid in replace and field in replace[iid]:
                 self._del(replace[iid], field)
         else:
+            styled = styled_text(value, 6) if isinstance(value, str) else value
             if iid not in replace:
-                replace[iid] = own
-            replace[iid][field] = styled_text(value, 6) if isinstance(value, str) else value
+                own[field] = styled
+                _append(replace, own, iid)
+            else:
+                replace[iid][field] = styled
         self._tidy_patch()
         self.done.append(f"ubah {field} {iid} (hanya {office})")
 
@@ -912,7 +945,7 @@ class Edit:
             entry[where] = anchor
             for k, v in body.items():
                 entry[k] = v
-            self._patch_part("add").append(entry)
+            _append(self._patch_part("add"), entry)
             self.done.append(f"tambah {iid} {'setelah' if where == 'after' else 'sebelum'} {anchor} "
                              f"(hanya {self.office})")
         else:
@@ -934,7 +967,7 @@ class Edit:
                     self._del(replace, iid)
                 removes = self._patch_part("remove")
                 if iid not in removes:
-                    removes.append(iid)
+                    _append(removes, iid)
             self._tidy_patch()
             self.done.append(f"hapus {iid} (hanya {office})")
         else:
@@ -979,8 +1012,8 @@ class Edit:
                     self._del(replace, iid)
                 removes = self._patch_part("remove")
                 if iid not in removes:
-                    removes.append(iid)
-                self._patch_part("add").append(entry)
+                    _append(removes, iid)
+                _append(self._patch_part("add"), entry)
             self._tidy_patch()
             self.done.append(f"pindah {iid} {'ke atas' if step < 0 else 'ke bawah'} (hanya {office})")
         else:
@@ -1024,8 +1057,9 @@ class Edit:
             else:
                 replace = self._patch_part("replace")
                 if row_id not in replace:
-                    replace[row_id] = CommentedMap()
-                replace[row_id]["months"] = flow
+                    _append(replace, CommentedMap(months=flow), row_id)
+                else:
+                    replace[row_id]["months"] = flow
             self._tidy_patch()
             self.done.append(f"ubah target {row_id} {month} (hanya {self.office})")
         else:

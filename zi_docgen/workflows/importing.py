@@ -5,7 +5,7 @@ import json
 from pathlib import Path
 
 from ..check import check_text
-from ..check.findings import Finding
+from ..check.findings import SEVERITY_LABELS, Finding
 from ..errors import Src
 from ..i18n import N_, _
 from ..ingest.docxread import as_lines, read_docx
@@ -51,7 +51,8 @@ def run_check_docx(paths: list[Path], *, fmt: str, console, data: Path | None = 
     else:
         for file, n, f in found:
             tail = f" ({f.suggestion})" if f.suggestion else ""
-            console.print(f"{file}:¶{n}: {f.severity} {f.rule}: {f.message}{tail}", markup=False)
+            severity = _(SEVERITY_LABELS[f.severity]) if f.severity in SEVERITY_LABELS else f.severity
+            console.print(f"{file}:¶{n}: {severity} {f.rule}: {f.message}{tail}", markup=False)
         errors = sum(1 for *_, f in found if f.severity == "error")
         console.print(_("{n} finding(s), {e} error(s)").format(n=len(found), e=errors), markup=False)
     return 1 if any(f.severity == "error" for *_, f in found) else 0
@@ -243,7 +244,7 @@ class Comparer:
         if _letters(old) == _letters(new):
             if "".join(old).lower() == "".join(new).lower() and [t.lower() for t in old] != [t.lower() for t in new]:
                 return _("spacing")
-            return _("case") if "".join(old).lower() == "".join(new).lower() else "punctuation or spacing"
+            return _("case") if "".join(old).lower() == "".join(new).lower() else _("punctuation or spacing")
         if any(ch.isdigit() for ch in _letters(old) + _letters(new)) and \
                 re.sub(r"\D", "", _letters(old)) != re.sub(r"\D", "", _letters(new)):
             return None  # a number is never a typo
