@@ -34,14 +34,20 @@ def run(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess:
 
 
 USAGE_ERRORS = [
-    (["biuld"], "No such command 'biuld'. Did you mean 'build'?"),
-    (["build", "--yaer", "2027"], "No such option: --yaer"),
-    (["chek"], "No such command 'chek'. Did you mean 'check'?"),
-    (["new-year", "2027"], "Missing argument 'new'"),
-    (["diff", "2026"], "Missing argument 'new'"),
-    (["preview"], "Missing argument 'document'"),
-    (["check", "--year", "dua"], "Invalid value for '--year'"),
-    (["--lang", "en", "biuld"], "No such command 'biuld'"),
+    (["biuld"], "Galat: Perintah 'biuld' tidak ada. Maksud Anda 'build'?"),
+    (["build", "--yaer", "2027"], "Galat: Opsi --yaer tidak ada (opsi yang mungkin: --satker, --year)"),
+    (["chek"], "Galat: Perintah 'chek' tidak ada. Maksud Anda 'check'?"),
+    (["new-year", "2027"], "Galat: Argumen 'new' belum diberikan."),
+    (["diff", "2026"], "Galat: Argumen 'new' belum diberikan."),
+    (["preview"], "Galat: Argumen 'document' belum diberikan."),
+    (["check", "--year", "dua"], "Galat: Nilai untuk '--year' tidak sah: 'dua' bukan tahun"),
+    (["check", "--format", "xml"], "Galat: Nilai untuk '--format' tidak sah: 'xml' bukan salah satu dari"),
+    (["build", "--out"], "Galat: Opsi '--out' memerlukan nilai."),
+    (["satker", "lagi"], "Galat: Ada argumen berlebih (lagi)"),
+    (["--lang", "en", "biuld"], "Error: No such command 'biuld'. Did you mean 'build'?"),
+    (["--lang", "en", "build", "--yaer", "2027"], "Error: No such option: --yaer"),
+    (["--lang", "en", "diff", "2026"], "Error: Missing argument 'new'."),
+    (["--lang", "en", "check", "--year", "dua"], "Error: Invalid value for '--year'"),
 ]
 
 
@@ -52,6 +58,9 @@ def test_usage_error_is_one_short_message_and_exit_2(tmp_path, args, message):
     assert "Traceback" not in r.stdout + r.stderr
     assert message in r.stderr
     assert len(r.stderr.splitlines()) <= 8
+    if "en" not in args:  # Click's own English words are translated too
+        assert "Usage:" not in r.stderr and "Try '" not in r.stderr and "Error:" not in r.stderr
+        assert "Penggunaan: zi-docgen" in r.stderr or "--out" in args
 
 
 @pytest.mark.parametrize("args", [["-h"], ["--help"], []], ids=["-h", "--help", "bare"])
@@ -59,7 +68,7 @@ def test_help_in_indonesian_by_default(tmp_path, args):
     r = run(args, tmp_path)
     assert r.returncode == 0, r
     assert "Traceback" not in r.stdout + r.stderr
-    assert "Usage: zi-docgen" in r.stdout
+    assert "Penggunaan: zi-docgen" in r.stdout and "Tampilkan pesan ini lalu keluar." in r.stdout
     assert "Periksa Keputusan sebelum ditandatangani" in r.stdout
     assert "Perintah" in r.stdout and "Opsi" in r.stdout
 
@@ -70,6 +79,7 @@ def test_help_in_english_on_request(tmp_path):
         r = run(args, tmp_path, **env)
         assert r.returncode == 0, r
         assert "Check a decree before signing" in r.stdout, (args, env)
+        assert "Usage: zi-docgen" in r.stdout and "Show this message and exit." in r.stdout
         assert "Periksa Keputusan" not in r.stdout
 
 

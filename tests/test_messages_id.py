@@ -87,6 +87,22 @@ def _check(data: Path):
     return lambda console: run_check(data, year=2026, satkers=[], fmt="text", console=console)
 
 
+def _broken_templates(folder: Path) -> Path:
+    """The shipped templates with one tag of the Keputusan broken (`{% if %}`), as a careless edit in Word would."""
+    import zipfile
+
+    folder.mkdir()
+    for name in ("keputusan.docx", "lampiran.docx"):
+        with zipfile.ZipFile(TEMPLATES / name) as zin, zipfile.ZipFile(folder / name, "w", zipfile.ZIP_DEFLATED) as zout:
+            for item in zin.infolist():
+                data = zin.read(item.filename)
+                if name == "keputusan.docx" and item.filename == "word/document.xml":
+                    assert b"{{" in data
+                    data = data.replace(b"{{", b"{% if %}{{", 1)
+                zout.writestr(item, data)
+    return folder
+
+
 def _cases(data: Path, tmp_path: Path) -> dict[str, object]:
     from zi_docgen.publish import pdf
     from zi_docgen.workflows.build import build
@@ -98,8 +114,12 @@ def _cases(data: Path, tmp_path: Path) -> dict[str, object]:
         return lambda c: run_diff(old, new, data=data, satker=None, fmt=fmt, redline=None, templates=TEMPLATES,
                                   console=c)
 
+    broken = _broken_templates(tmp_path / "broken-templates")
+    two_years = shutil.copytree(DATA, tmp_path / "two-years")
+    shutil.copytree(two_years / "2026", two_years / "2027")
     return {
-        "new-year into an existing year": lambda c: new_year(data, 2026, 2026),
+        "new-year onto its own year": lambda c: new_year(data, 2026, 2026),
+        "new-year into an existing year": lambda c: new_year(two_years, 2026, 2027),
         "new-year from an unknown year": lambda c: new_year(data, 2019, 2027),
         "new-year to a silly year": lambda c: new_year(data, 2026, 3026),
         "diff of unknown years": diff("2024", "2025"),
@@ -109,6 +129,8 @@ def _cases(data: Path, tmp_path: Path) -> dict[str, object]:
         "PDF of a missing file": lambda c: pdf.convert_to_pdf([tmp_path / "tidak-ada.docx"]),
         "build with a broken template folder": lambda c: build(data, tmp_path / "out", tmp_path / "no-templates",
                                                               satkers=["prov-kalbar"], jobs=1),
+        "build with a broken template tag": lambda c: build(data, tmp_path / "out", broken, satkers=["prov-kalbar"],
+                                                           jobs=1),
         "build of an unknown satker": lambda c: build(data, tmp_path / "out", TEMPLATES, satkers=["kab-sambaz"],
                                                      jobs=1),
     }

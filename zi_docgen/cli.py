@@ -21,7 +21,7 @@ from rich.console import Console  # noqa: E402
 
 from . import i18n
 from .errors import ZiError
-from .i18n import _
+from .i18n import N_, _
 
 
 def _take_lang(argv: list[str]) -> tuple[list[str], Optional[str]]:
@@ -72,6 +72,43 @@ def _localize_typer() -> None:
                        ("REQUIRED_LONG_STRING", _("[required]"))):
         if isinstance(getattr(rich_utils, name, None), str):
             setattr(rich_utils, name, text)
+    # Click's "Usage: " prefix and its help option's text are literals inside its code: give
+    # them ours where this Click has them (the vendored typer._click, or click itself).
+    for module in ("typer._click", "click"):
+        try:
+            formatting = __import__(f"{module}.formatting", fromlist=["HelpFormatter"])
+            core = __import__(f"{module}.core", fromlist=["Command"])
+        except ImportError:
+            continue
+        _translate_usage_prefix(formatting.HelpFormatter)
+        _translate_help_option(core.Command)
+
+
+def _translate_usage_prefix(formatter: type) -> None:
+    original = formatter.write_usage
+    if getattr(original, "_zi_docgen", False):
+        return
+
+    def write_usage(self, prog, args="", prefix=None):
+        return original(self, prog, args, prefix if prefix is not None else _("Usage:") + " ")
+
+    write_usage._zi_docgen = True  # type: ignore[attr-defined]
+    formatter.write_usage = write_usage
+
+
+def _translate_help_option(command: type) -> None:
+    original = getattr(command, "get_help_option", None)
+    if original is None or getattr(original, "_zi_docgen", False):
+        return
+
+    def get_help_option(self, ctx):
+        option = original(self, ctx)
+        if option is not None and getattr(option, "help", None) == "Show this message and exit.":
+            option.help = _("Show this message and exit.")
+        return option
+
+    get_help_option._zi_docgen = True  # type: ignore[attr-defined]
+    command.get_help_option = get_help_option
 
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False,
@@ -449,8 +486,8 @@ def _main_inner(argv: list[str] | None = None) -> None:
             _say_interrupted()
             sys.exit(2)
         if isinstance(exc, click_errors):
-            exc.show()
-            sys.exit(2)
+            _show_usage_error(exc)
+            sys.exit(getattr(exc, "exit_code", 2) or 2)
         if debug:
             raise
         err.print(_("internal error: {kind}: {exc} (run again with --debug and report the output)").format(
@@ -458,6 +495,49 @@ def _main_inner(argv: list[str] | None = None) -> None:
         sys.exit(2)
 
 
+
+
+# Click's (Typer's) usage messages are English and not translatable in place (the vendored
+# click has no gettext); their usual sentences, matched in the text it made, in our words.
+_USAGE_MESSAGES = (
+    (r"No such command '(?P<name>[^']*)'\.", N_("No such command '{name}'.")),
+    (r"Did you mean (?P<close>.+)\?", N_("Did you mean {close}?")),
+    (r"No such option: (?P<name>\S+)", N_("No such option: {name}")),
+    (r"\(Possible options: (?P<options>[^)]*)\)", N_("(Possible options: {options})")),
+    (r"Missing argument '(?P<name>[^']*)'\.", N_("Missing argument '{name}'.")),
+    (r"Missing option '(?P<name>[^']*)'\.", N_("Missing option '{name}'.")),
+    (r"Invalid value for '(?P<name>[^']*)':", N_("Invalid value for '{name}':")),
+    (r"(?:Value error, )?(?:Value )?'(?P<value>[^']*)' is not one of (?P<choices>.+?)\.$",
+     N_("'{value}' is not one of {choices}.")),
+    (r"(?:Value )?'(?P<value>[^']*)' is not a valid (?:integer|int)(?: range)?\.", N_("'{value}' is not a whole number.")),
+    (r"Got unexpected extra argument(?:s|\(s\))? \((?P<args>[^)]*)\)", N_("Got unexpected extra argument(s) ({args})")),
+    (r"Option '(?P<name>[^']*)' requires an argument\.", N_("Option '{name}' requires an argument.")),
+    (r"Option '(?P<name>[^']*)' does not take a value\.", N_("Option '{name}' does not take a value.")),
+)
+
+
+def _usage_message(text: str) -> str:
+    import re
+
+    for pattern, message in _USAGE_MESSAGES:
+        text = re.sub(pattern, lambda m, msg=message: _(msg).format(**m.groupdict()), text)
+    return text
+
+
+def _show_usage_error(exc: Exception) -> None:
+    """Click's usage error as Click shows it (usage line, where to get help, the error), in the user's language."""
+    import re
+
+    ctx = getattr(exc, "ctx", None)
+    lines = []
+    if ctx is not None:
+        lines.append(re.sub(r"^Usage: ", _("Usage:") + " ", ctx.get_usage()))
+        if ctx.command.get_help_option(ctx) is not None:
+            lines.append(_("Try '{command} {option}' for help.").format(command=ctx.command_path,
+                                                                         option=ctx.help_option_names[0]))
+        lines.append("")
+    lines.append(_("Error: {message}").format(message=_usage_message(exc.format_message())))
+    err.print("\n".join(lines), markup=False, highlight=False)
 
 
 def _click_exceptions() -> tuple[tuple[type, ...], tuple[type, ...]]:

@@ -50,7 +50,7 @@ from docxtpl import DocxTemplate, InlineImage, RichText
 from jinja2 import (Environment, FileSystemBytecodeCache, FunctionLoader, StrictUndefined, TemplateError,
                     UndefinedError)
 
-from ..i18n import _
+from ..i18n import N_, _
 from ..errors import Src, TemplateProblem
 from ..ooxml.package import EntryCache, fixed_datetime, package_bytes
 from ..ooxml.reading import read_docx
@@ -70,6 +70,25 @@ OUTPUTS = (("keputusan", "keputusan", False), ("lampiran", "lampiran", False),
 # (\n → <w:br/>, \t → <w:tab/>, \a → new paragraph, \f → page break). Text in a
 # w:t never holds "<", so [^<]* stays inside the element.
 _LISTING_CHAR = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\t\n\a\f]")
+
+
+# Jinja's syntax errors are English; the usual ones in the user's words.
+_JINJA_PROBLEMS = (
+    (r"Expected an expression, got (?P<got>.+)", N_("an expression is missing (found {got})")),
+    (r"unexpected (?P<got>'[^']*')", N_("unexpected {got}")),
+    (r"expected token (?P<want>'[^']*'), got (?P<got>'[^']*')", N_("expected {want}, found {got}")),
+    (r"Unexpected end of template\..*", N_("the template ends before a tag is closed")),
+    (r"Encountered unknown tag (?P<tag>'[^']*')\..*", N_("unknown tag {tag}")),
+)
+
+
+def _jinja_problem(text: str | None) -> str:
+    text = (text or "").strip()
+    for pattern, message in _JINJA_PROBLEMS:
+        m = re.fullmatch(pattern, text, re.S)
+        if m:
+            return _(message).format(**m.groupdict())
+    return text
 
 
 def _undefined_name(exc: Exception) -> str:
@@ -258,8 +277,9 @@ class Renderer:
             try:
                 self.env.from_string(src)
             except TemplateError as exc:
-                raise TemplateProblem(_("template error in {part}: {detail}").format(part=key, detail=exc.message),
-                                      Src(f"templates/{name}.docx"),
+                raise TemplateProblem(_("template error in {part}: {detail}").format(
+                    part=_("body") if key == "body" else key, detail=_jinja_problem(exc.message)),
+                                      Src.of(self.dir / f"{name}.docx"),
                                       _("fix the {tags} tags in Word, or restore the template from git").format(
                                           tags="{{ }} / {% %}")) from None
 
@@ -277,7 +297,8 @@ class Renderer:
                                   Src.of(self.dir / f"{name}.docx"),
                                   _("use only the variables listed in the README")) from None
         except TemplateError as exc:
-            raise TemplateProblem(_("template error: {detail}").format(detail=exc), Src.of(self.dir / f"{name}.docx"),
+            detail = _jinja_problem(getattr(exc, "message", None) or str(exc))
+            raise TemplateProblem(_("template error: {detail}").format(detail=detail), Src.of(self.dir / f"{name}.docx"),
                                   _("fix the tags in Word, or restore the template from git")) from None
         set_core_properties(tpl.docx, decree, name, copy)
         tpl.pre_processing()
