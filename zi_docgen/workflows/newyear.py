@@ -35,7 +35,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import DataError, Src, display_path, os_reason, unknown_year
-from ..i18n import _, ngettext
+from ..i18n import LANGUAGES, N_, _, ngettext, translations
 from ..load.dataset import DataSet, load_dataset
 from ..load.yamlsrc import LocDict, parse_yaml, yaml_problem
 from ..resolve.decree import resolve
@@ -56,12 +56,16 @@ class _Todo:
     what: str
 
 
+CARRIED = N_("Carried forward by zi-docgen new-year: confirm, then remove to_confirm.")
+
+
 def placeholder_block(new: int) -> list[str]:
     """The YAML lines that replace number/date/team_decree in an office's new year file."""
     return [
-        f"# Decided anew for {new} (written by zi-docgen new-year): replace each placeholder",
-        "# with the real value once it is known, e.g. number: 5 and date: "
-        f"{new}-01-05.",
+        "# " + _("Decided anew for {year} (written by zi-docgen new-year): replace each placeholder").format(
+            year=new),
+        "# " + _("with the real value once it is known, e.g. number: 5 and date: {date}.").format(
+            date=f"{new}-01-05"),
         "number: {placeholder: Nomor Keputusan}",
         "date: {placeholder: Tanggal penetapan}",
         "team_decree:",
@@ -114,8 +118,10 @@ def renew_office_file(text: str, new: int, path: Path) -> str:
             body = {key: val for key, val in body.items() if key != "to_confirm"}
             body["to_confirm"] = True
             dumped = yaml.safe_dump({k.value: body}, allow_unicode=True, sort_keys=False, width=100).splitlines()
-            note = "# Carried forward by zi-docgen new-year: confirm, then remove to_confirm."
-            lines[start:stop] = ([] if start and lines[start - 1] == note else [note]) + dumped
+            note = "# " + _(CARRIED)
+            # the note of an earlier new-year, in either language, is not repeated
+            notes = {"# " + translations(lang).gettext(CARRIED) for lang in LANGUAGES}
+            lines[start:stop] = ([] if start and lines[start - 1] in notes else [note]) + dumped
         text = "\n".join(lines) + "\n"
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         for k, v in root.value:
