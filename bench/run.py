@@ -147,7 +147,9 @@ def m_bulk(root: Path, jobs: int, data: Path | None = None, check: bool = True) 
     return {"wall": wall, "documents": n, "bytes": size, **_rss()}
 
 
-def m_national(root: Path, jobs: int, check: bool = True) -> dict:
+def m_national(root: Path, jobs: int, check: bool = True, workers: str = "") -> dict:
+    if workers:   # how the build starts its workers: "spawn" (Windows, macOS) or the Linux default (fork)
+        os.environ["ZI_DOCGEN_WORKERS"] = workers
     with tempfile.TemporaryDirectory() as tmp:
         data = make_national_data(root / "data", Path(tmp) / "data")
         return m_bulk(root, jobs, data, check)
@@ -163,18 +165,14 @@ def make_national_data(src: Path, dst: Path) -> Path:
     year_dirs = [p for p in dst.iterdir() if p.is_dir() and p.name.isdigit()]
     offices = []
 
-    def person(what: str) -> str:
-        return json.dumps({"placeholder": what}, ensure_ascii=False)
-
     def office(oid: str, level: str, kind: str, n: int, province: str) -> str:
+        # The officials are data of the year (<year>/offices/<id>.yaml); an office without them
+        # gets placeholders for every person, as the shipped kabupaten/kota do.
         region = f"{kind} Sintetis {n}"
         seat = f"Sintetis {n}"   # a KPU Kota must sit in its city (a check rule); all alike
         return (f"  - id: {oid}\n    level: {level}\n"
                 f"    name: Komisi Pemilihan Umum {region}\n    short_name: KPU {region}\n"
-                f"    seat: {seat}\n    province: {province}\n"
-                f"    ketua: {{name: {person(f'Nama Ketua KPU {region}')}}}\n"
-                f"    salinan:\n      jabatan: {person(f'Jabatan pengesah salinan Sekretariat KPU {region}')}\n"
-                f"      name: {person(f'Nama pengesah salinan Sekretariat KPU {region}')}\n")
+                f"    seat: {seat}\n    province: {province}\n")
 
     for p in range(1, N_PROVINCES + 1):
         offices.append(office(f"prov-sintetis-{p}", "provinsi", "Provinsi", p, f"Sintetis {p}"))
@@ -429,6 +427,36 @@ def table(variants: list[Variant], args) -> str:
     return head + "".join(f"| {label} | " + " | ".join(cells) + " |\n" for label, cells in rows)
 
 
+def national_only(args, v: "Variant") -> None:
+    """The 552-office build in its three ways, interleaved so that a noisy moment hits each alike."""
+    ways = [("national_spawn", "`build(jobs=2)`, workers spawned (Windows, macOS; ZI_DOCGEN_WORKERS=spawn)",
+             {"jobs": 2, "workers": "spawn"}),
+            ("national_fork", "`build(jobs=2)`, workers forked (the Linux default)", {"jobs": 2, "workers": "fork"}),
+            ("national_1", "`build(jobs=1)`, no worker", {"jobs": 1})]
+    loads = []
+    for i in range(args.national_repeat):
+        for key, label, kw in ways:
+            print(f"[{i + 1}/{args.national_repeat}] national {args.offices} offices: {label}", file=sys.stderr)
+            loads.append(os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan"))
+            v.measure(key, "national", **kw)
+    lines = ["| | wall (median) | documents/s | peak RSS parent / largest worker |", "|---|---|---|---|"]
+    for key, label, _kw in ways:
+        wall = v.median(key, "wall")
+        lines.append(f"| **national** {args.offices} offices, {label} | {fmt_s(wall)} "
+                     f"(runs: {', '.join(fmt_s(s['wall']) for s in v.samples[key])}) | "
+                     f"{v.first(key, 'documents') / wall:.0f} | {fmt_mb(v.first(key, 'rss_self'))} / "
+                     f"{fmt_mb(v.first(key, 'rss_children'))} |")
+    docs = v.first("national_1", "documents")
+    load = " / ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
+    note = (f"\nMachine: {os.cpu_count()} CPU(s), Python {sys.version.split()[0]}, {sys.platform}. Each run is one "
+            f"fresh process calling `build()` on synthetic data ({docs} documents and JDIH records into a fresh "
+            f"folder; times exclude Python start-up). 1-minute load average when each run started: "
+            f"{', '.join(f'{x:.2f}' for x in loads)}; at the end (1/5/15 min): {load}.\n")
+    md = "\n".join(lines) + "\n"
+    print(md + note)
+    args.out.write_text(f"`python bench/run.py {' '.join(sys.argv[1:])}`\n\n" + md + note, encoding="utf-8")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--baseline", metavar="REV", help="also measure this git revision (its own code, data and templates)")
@@ -445,6 +473,9 @@ def main() -> None:
     ap.add_argument("--whole-repeat", type=int, default=7,
                     help="alternating runs of the two whole processes (default 7; plus one warm-up)")
     ap.add_argument("--only-whole", action="store_true", help="measure only the whole-process ratio")
+    ap.add_argument("--only-national", action="store_true",
+                    help="measure only the 552-office run: jobs=2 with spawned and with forked workers, and jobs=1, "
+                         "interleaved --national-repeat times")
     ap.add_argument("--whole-extra", action="store_true",
                     help="also time `build --jobs 1` and python-docx over 15 × 4 documents (extra rows)")
     ap.add_argument("--bytecode", action=argparse.BooleanOptionalAction, default=True,
@@ -501,6 +532,8 @@ def main() -> None:
     variants.append(Variant("after (this tree)" if len(variants) else "this tree", ROOT, None))
     if args.only_whole:
         args.national = args.pdf = False
+    if args.only_national:
+        return national_only(args, variants[-1])
     try:
         for v in variants:
             print(f"whole processes: {v.label}", file=sys.stderr)

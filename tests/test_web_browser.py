@@ -229,6 +229,6 @@ def test_edit_a_chapter_title_and_a_defined_term_in_place(server, page, tmp_path
     assert page.locator("#edit-def-menteri b").inner_text() == "Menteri PANRB"
     # Computed text says where it is changed instead of opening an editor.
     page.goto(f"{url}/doc/2026/kab-sambas")
-    citation = page.locator("section.mengingat .computed").first
+    citation = page.locator("section.mengingat .items .computed").first
     assert "katalog peraturan" in citation.get_attribute("title")
     assert citation.locator("a.computed-link").get_attribute("href") == "/doc/2026/kab-sambas/legal"

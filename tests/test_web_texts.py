@@ -243,3 +243,35 @@ def test_title_save_is_a_git_commit_with_history(data: Path):
     assert git("status", "--porcelain") == ""
     h = c.get("/doc/2026/kab-sambas/item/maksud-tujuan/history?fields=title").text
     assert "Maksud, Tujuan dan Sasaran" in h and "Maksud dan Tujuan" in h
+
+
+@pytest.mark.parametrize("office", ["prov-kalbar", "kab-sambas"])
+def test_every_text_the_data_holds_opens_an_editor(client: TestClient, data: Path, office: str):
+    """Walk the whole resolved decree: each node showing text the data holds has an editor that
+    opens with that text; the rest is computed (citations, coordinators, the area headings)."""
+    from zi_docgen.web.app import spot_of
+
+    decree = resolve(load_dataset(data), 2026, office)
+    held = computed = 0
+    for n in decree.tree.walk():
+        if not (n.text or n.term) or n.kind in ("document", "part", "target-group"):
+            continue
+        sp = spot_of(n)
+        if n.kind == "field" and n.id != "title":
+            assert sp is None  # number, date, place, officials: the settings page
+            continue
+        if n.generated or n.role in ("legal-basis", "coordinator"):
+            assert sp is None or n.role == "area", n.path
+            computed += sp is None
+            if sp is None:
+                continue
+        assert sp is not None, n.path
+        part = n.path.split("/")[0]
+        r = client.get(f"/doc/2026/{office}/item/{sp.key}/edit?part={part}&fields={sp.query}")
+        assert r.status_code == 200, (n.path, r.text[:200])
+        f = sp.fields[-1]
+        m = re.search(rf'<input class="line" name="{f}" value="([^"]*)"', r.text) or \
+            re.search(rf'<textarea name="{f}"[^>]*>([^<]*)</textarea>', r.text)
+        assert m and m.group(1).strip(), n.path
+        held += 1
+    assert held > 80 and computed > 10

@@ -162,15 +162,20 @@ def _bytecode_cache() -> FileSystemBytecodeCache | None:
     return FileSystemBytecodeCache(str(folder)) if folder is not None else None
 
 
-class _Template(DocxTemplate):
-    """docxtpl's DocxTemplate rendering a given python-docx Document, with patch_xml memoised.
+_BODY = object()   # the key of the template's body XML among a template's memoised strings
 
-    Both overrides return exactly what docxtpl's own methods return:
-    patch_xml depends only on its argument; resolve_listing changes only w:t
-    text holding \\n, \\t, \\a or \\f, so without such text it returns its input.
+
+class _Template(DocxTemplate):
+    """docxtpl's DocxTemplate rendering a given python-docx Document, with pure steps memoised.
+
+    Every override returns exactly what docxtpl's own method returns:
+    patch_xml depends only on its argument, get_part_xml only on the part's
+    bytes, and get_xml, before rendering, serialises the template's own body (a
+    fresh Document from the same package every time); resolve_listing changes
+    only w:t text holding \\n, \\t, \\a or \\f, so without such text it returns its input.
     """
 
-    def __init__(self, path: Path, document, patched: dict[str, str]):
+    def __init__(self, path: Path, document, patched: dict):
         super().__init__(path)
         self.docx = document          # render() keeps a Document it was given (init_docx)
         self._patched = patched
@@ -181,7 +186,24 @@ class _Template(DocxTemplate):
             out = self._patched[src_xml] = super().patch_xml(src_xml)
         return out
 
+    def get_xml(self):
+        if self.is_rendered:   # a rendered body is this document's own
+            return super().get_xml()
+        out = self._patched.get(_BODY)
+        if out is None:
+            out = self._patched[_BODY] = super().get_xml()
+        return out
+
+    def get_part_xml(self, part):
+        key = ("part", part.blob)
+        out = self._patched.get(key)
+        if out is None:
+            out = self._patched[key] = super().get_part_xml(part)
+        return out
+
     def resolve_listing(self, xml):
+        if not any(c in xml for c in "\t\n\a\f"):   # a scan in C; most documents hold none of them
+            return xml
         return super().resolve_listing(xml) if _LISTING_CHAR.search(xml) else xml
 
 
@@ -229,7 +251,7 @@ class _TemplatePackage:
 class _Loaded:
     path: Path
     package: _TemplatePackage
-    patched: dict[str, str] = field(default_factory=dict)
+    patched: dict = field(default_factory=dict)   # _Template's memoised strings
 
 
 class Renderer:

@@ -114,6 +114,7 @@ UI: dict[str, tuple[str, str]] = {
     "field_label": ("Nama kegiatan (baris tabel target)", "Activity (row of the target table)"),
     "field_targets_title": ("Judul tabel target", "Title of the target table"),
     "field_line": ("Baris halaman sampul", "Line of the cover page"),
+    "computed_fixed": ("Susunan baku setiap keputusan; tidak diubah.", "The fixed wording of every decree; not edited."),
     "computed_label": ("Nomor/huruf dihitung otomatis menurut urutan; ubah urutan lewat tombol Naik/Turun butir.",
                        "Numbers and letters are computed from the order; move items with Move up/down."),
     "computed_citation": ("Kutipan peraturan disusun otomatis dari katalog peraturan; ubah di halaman "

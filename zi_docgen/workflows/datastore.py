@@ -802,7 +802,9 @@ class Edit:
 
     def set_text(self, iid: str, value: str, *, field: str = "text", scope: Scope = "office") -> None:
         iid = self.store.key_of(iid)
-        value = " ".join(value.split()) if "\n" not in value.strip() else value.strip()
+        # Only running text may keep its line breaks; a title, term, name or label is one line.
+        keep_lines = field in ("text", "intro") and not is_keyed(iid) and "\n" in value.strip()
+        value = value.strip() if keep_lines else " ".join(value.split())
         if is_keyed(iid):
             self._set_keyed(iid, field, value, scope)
             return
