@@ -275,3 +275,32 @@ def test_every_text_the_data_holds_opens_an_editor(client: TestClient, data: Pat
         assert m and m.group(1).strip(), n.path
         held += 1
     assert held > 80 and computed > 10
+
+
+def test_a_suggestion_in_a_title_or_a_term_is_applied_to_that_field(data: Path):
+    kp = data / "common/lampiran.yaml"
+    kp.write_text(kp.read_text(encoding="utf-8").replace("title: Latar Belakang", "title: Latar Belakang dan Resiko", 1)
+                  .replace("term: Unit Kerja", "term: Unit Kerja dan resiko", 1), encoding="utf-8")
+    c = TestClient(create_app(data, TEMPLATES, git=False), raise_server_exceptions=False)
+    before = text(data, "common/lampiran.yaml")
+    fnd = c.get("/doc/2026/kab-sambas/findings?part=lampiran").text
+    buttons = re.findall(r'hx-post="(/doc/2026/kab-sambas/item/[^"]+/apply)"[^>]*hx-vals=\'([^\']+)\'', fnd)
+    import json
+
+    by_key = {url.split("/")[-2]: json.loads(html_unescape(vals)) for url, vals in buttons}
+    assert by_key["latar-belakang"]["fields"] == "title" and by_key["def-unit-kerja"]["fields"] == "term,text"
+    assert 'id="f-n-lampiran__pendahuluan__latar-belakang" hx-swap-oob' in fnd
+    for key in ("latar-belakang", "def-unit-kerja"):
+        vals = by_key[key]
+        r = c.post(f"/doc/2026/kab-sambas/item/{key}/apply", data={"csrf": csrf_of(c), **vals})
+        assert r.status_code == 200, r.text
+    # a misspelling in shared text is fixed in the shared text, in those two lines only
+    removed, added = changed_lines(before, text(data, "common/lampiran.yaml"))
+    assert [a.strip() for a in added] == ["title: Latar Belakang dan Risiko", "term: Unit Kerja dan risiko"]
+    assert len(removed) == 2
+
+
+def html_unescape(s: str) -> str:
+    import html
+
+    return html.unescape(s)

@@ -168,7 +168,7 @@ def create_app(data_dir: Path, templates_dir: Path | None = None, *, multi: bool
 
     env = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=select_autoescape(["html"]),
                       trim_blocks=True, lstrip_blocks=True)
-    env.globals.update(rich=rich, dom_id=dom_id, MONTHS=MONTHS, editable=_editable, spot_of=spot_of,
+    env.globals.update(rich=rich, dom_id=dom_id, MONTHS=MONTHS, spot_of=spot_of,
                        edit_dom=edit_dom, is_own=is_own, place=_place, file_label=_file_label,
                        severity=_severity)
 
@@ -466,11 +466,15 @@ def create_app(data_dir: Path, templates_dir: Path | None = None, *, multi: bool
                 elif action == "apply":
                     e.expect_item(iid, f.get("version"))
                     wrong, right = f.get("wrong", ""), f.get("right", "")
-                    new = _replace_once(store.effective_text(y, office, iid) or "", wrong, right)
-                    if new is None:
+                    # The first of the text's fields (a term, then its definition) holding the word.
+                    for k in _fields(f.get("fields", "")) or ["text"]:
+                        new = _replace_once(store.effective_text(y, office, iid, k) or "", wrong, right)
+                        if new is not None:
+                            e.set_text(iid, new, field=k, scope=scope)
+                            break
+                    else:
                         raise EditRefused(i18n._("'{text}' is no longer in the text").format(text=wrong), None,
                                           i18n._("reload the page"))
-                    e.set_text(iid, new, scope=scope)
                 else:
                     raise StarletteHTTPException(404)
         return save_result(request, y, office, f.get("part", "keputusan"), run)
@@ -493,8 +497,11 @@ def create_app(data_dir: Path, templates_dir: Path | None = None, *, multi: bool
         found = [f for f in every if f.severity != "placeholder"]
         placeholders = [f for f in every if f.severity == "placeholder"]
         by_node = _attach_findings(decree, found)
-        versions = {path: store.item_version(y, office, node.id) for path, (node, _) in by_node.items()
-                    if _editable(node)}
+        versions = {}
+        for path, (node, _) in by_node.items():
+            sp = spot_of(node)
+            if sp is not None:
+                versions[path] = store.item_version(y, office, sp.key)
         return page(request, "findings.html", year=y, office=off, part=part, by_node=by_node, versions=versions,
                     own=office_patch(y, office),
                     found=found, placeholders=placeholders, loose=[f for f in found if not any(
@@ -801,11 +808,6 @@ def _local_name() -> str:
         return "zi-docgen"
 
 
-def _editable(node) -> bool:
-    return (node.kind in ("item", "para") and not node.generated and node.role != "legal-basis"
-            and not node.id.startswith("cover-") and node.src is not None)
-
-
 def _place(node) -> str:
     """Where a finding is, in the words of the decree ("Menimbang a.", "Dasar Hukum 2.", "KESATU", or
     the first words of a paragraph), never an id."""
@@ -869,19 +871,26 @@ def _replace_once(text: str, wrong: str, right: str) -> str | None:
 
 def _attach_findings(decree, found) -> dict[str, tuple[Any, list]]:
     """Findings by the node whose text they point into (the last node starting at or before them)."""
-    nodes = [n for n in decree.walk() if n.src is not None and n.src.line and n.kind in ("item", "para", "field")]
+    nodes = [n for n in decree.walk() if n.src is not None and n.src.line and n.kind in (
+        "item", "para", "field", "chapter", "section", "line", "targets", "target-row")]
+    def start(n) -> tuple[int, int]:
+        # A defined term is written above its definition: the item starts at the term.
+        if n.term_src is not None and n.term_src.line and n.term_src.file == n.src.file:
+            return min((n.src.line, n.src.col), (n.term_src.line, n.term_src.col))
+        return (n.src.line, n.src.col)
+
     by_file: dict[str, list] = {}
     for n in nodes:
         by_file.setdefault(n.src.file, []).append(n)
     for lst in by_file.values():
-        lst.sort(key=lambda n: (n.src.line, n.src.col))
+        lst.sort(key=start)
     out: dict[str, tuple[Any, list]] = {}
     for f in found:
         if f.src is None:
             continue
         best = None
         for n in by_file.get(f.src.file, []):
-            if (n.src.line, n.src.col) <= (f.src.line, f.src.col):
+            if start(n) <= (f.src.line, f.src.col):
                 best = n
             else:
                 break
