@@ -25,7 +25,8 @@ TEMPLATES = ROOT / "templates"
 # Words an Indonesian sentence never needs. Quoted values, paths and YAML keys are taken
 # out first (see _prose): they are the user's own words or names the user must type.
 ENGLISH = re.compile(r"\b(must|should|not found|unknown|expected|the|cannot|could not|does not|is not|"
-                     r"needs|missing|error|warning|invalid|got|write|check that|found|exist)\b", re.I)
+                     r"needs|missing|error|warning|invalid|got|write|check that|found|exist|allowed|this|"
+                     r"are|file|value|with|for|and|or|did|please|try|give|use)\b", re.I)
 
 
 def _prose(text: str) -> str:
@@ -198,3 +199,21 @@ def test_yaml_syntax_mistakes_read_in_indonesian(text):
         said = _said(lambda c: parse_yaml(text, "data/2026/decree.yaml"))
     assert said.startswith("data/2026/decree.yaml:") and "galat: " in said and "YAML" in said, said
     assert not _english_words(said), said
+
+
+def test_the_installed_script_says_planted_mistakes_in_indonesian_then_english(tmp_path):
+    """As a user meets it: `zi-docgen check` in a folder with mistakes, no language chosen (LANG=C)."""
+    from test_cli import run
+
+    shutil.copytree(DATA, tmp_path / "data")
+    _plant_data_mistakes(tmp_path / "data")
+    r = run(["check"], tmp_path)
+    assert r.returncode == 2, r
+    assert "Traceback" not in r.stdout + r.stderr
+    lines = [ln for ln in r.stdout.splitlines() if ": galat " in ln]
+    assert len(lines) == 6, r.stdout
+    assert all(re.match(r"data/[\w/.-]+\.yaml:\d+:\d+: galat ", ln) for ln in lines), lines
+    bad = {ln: _english_words(ln) for ln in lines if _english_words(ln)}
+    assert not bad, bad
+    r = run(["--lang", "en", "check"], tmp_path)
+    assert "February 2026 has no day 30" in r.stdout and "unknown regulation 'uu-7-2071'" in r.stdout
