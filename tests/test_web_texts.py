@@ -304,3 +304,35 @@ def html_unescape(s: str) -> str:
     import html
 
     return html.unescape(s)
+
+
+def test_a_title_held_under_a_key_is_not_stale_after_another_text_changed(client: TestClient, data: Path):
+    f = form(client, "prov-kalbar", "common:keputusan", "title", part="keputusan")
+    m = form(client, "prov-kalbar", "acuan-tim", "text", part="keputusan")
+    r = save(client, "prov-kalbar", "acuan-tim", {"text": m["text"].replace("perlu disusun", "perlu segera disusun")},
+             scope="shared", version=m["version"], part="keputusan")
+    assert r.status_code == 200
+    r = save(client, "prov-kalbar", "common:keputusan", {"title": f["title"].replace("Rencana Kerja", "Rencana Kerja Baru")},
+             scope="shared", version=f["version"], part="keputusan")
+    assert r.status_code == 200 and "RENCANA KERJA BARU" in r.text
+    # but the same title form again is stale: the title changed
+    r = save(client, "prov-kalbar", "common:keputusan", {"title": "Judul lain"}, scope="shared", version=f["version"],
+             part="keputusan")
+    assert r.status_code == 409 and "Rencana Kerja Baru" in r.text
+
+
+def test_a_chapter_title_is_not_stale_after_a_paragraph_inside_changed(client: TestClient, data: Path):
+    f = form(client, "prov-kalbar", "penutup", "title")
+    m = form(client, "prov-kalbar", "penutup-semoga", "text")
+    r = save(client, "prov-kalbar", "penutup-semoga", {"text": "Semoga bermanfaat."}, scope="shared",
+             version=m["version"])
+    assert r.status_code == 200
+    f2 = form(client, "prov-kalbar", "pendahuluan", "title")
+    m2 = form(client, "prov-kalbar", "lb-sasaran", "text")
+    r = save(client, "prov-kalbar", "lb-sasaran", {"text": m2["text"] + " Demikian."}, scope="shared",
+             version=m2["version"])
+    assert r.status_code == 200
+    for key, form_ in (("penutup", f), ("pendahuluan", f2)):
+        r = save(client, "prov-kalbar", key, {"title": form_["title"] + " Baru"}, scope="shared",
+                 version=form_["version"])
+        assert r.status_code == 200, key
