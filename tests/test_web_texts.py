@@ -336,3 +336,14 @@ def test_a_chapter_title_is_not_stale_after_a_paragraph_inside_changed(client: T
         r = save(client, "prov-kalbar", key, {"title": form_["title"] + " Baru"}, scope="shared",
                  version=form_["version"])
         assert r.status_code == 200, key
+
+
+def test_a_finding_in_the_other_part_links_to_that_part(data: Path):
+    kp = data / "common/lampiran.yaml"
+    kp.write_text(kp.read_text(encoding="utf-8").replace(
+        "berdasarkan Lembar Kerja Evaluasi", "berdasarkan resiko Lembar Kerja Evaluasi", 1), encoding="utf-8")
+    c = TestClient(create_app(data, TEMPLATES, git=False), raise_server_exceptions=False)
+    on_kep = c.get("/doc/2026/prov-kalbar/findings?part=keputusan").text
+    assert 'href="/doc/2026/prov-kalbar?part=lampiran#n-lampiran__kata-pengantar__kp-rencana-kerja"' in on_kep
+    on_lam = c.get("/doc/2026/prov-kalbar/findings?part=lampiran").text
+    assert 'href="#n-lampiran__kata-pengantar__kp-rencana-kerja"' in on_lam
