@@ -25,7 +25,8 @@ TEMPLATES = ROOT / "templates"
 # Words an Indonesian sentence never needs. Quoted values, paths and YAML keys are taken
 # out first (see _prose): they are the user's own words or names the user must type.
 ENGLISH = re.compile(r"\b(must|should|not found|unknown|expected|the|cannot|could not|does not|is not|"
-                     r"needs|missing|error|warning|invalid|got|write|check that|found|exist)\b", re.I)
+                     r"needs|missing|error|warning|invalid|got|write|check that|found|exist|allowed|this|"
+                     r"are|file|value|with|for|and|or|did|please|try|give|use)\b", re.I)
 
 
 def _prose(text: str) -> str:
@@ -198,3 +199,41 @@ def test_yaml_syntax_mistakes_read_in_indonesian(text):
         said = _said(lambda c: parse_yaml(text, "data/2026/decree.yaml"))
     assert said.startswith("data/2026/decree.yaml:") and "galat: " in said and "YAML" in said, said
     assert not _english_words(said), said
+
+
+def test_the_installed_script_says_planted_mistakes_in_indonesian_then_english(tmp_path):
+    """As a user meets it: `zi-docgen check` in a folder with mistakes, no language chosen (LANG=C)."""
+    from test_cli import run
+
+    shutil.copytree(DATA, tmp_path / "data")
+    _plant_data_mistakes(tmp_path / "data")
+    r = run(["check"], tmp_path)
+    assert r.returncode == 2, r
+    assert "Traceback" not in r.stdout + r.stderr
+    lines = [ln for ln in r.stdout.splitlines() if ": galat " in ln]
+    assert len(lines) == 6, r.stdout
+    assert all(re.match(r"data/[\w/.-]+\.yaml:\d+:\d+: galat ", ln) for ln in lines), lines
+    bad = {ln: _english_words(ln) for ln in lines if _english_words(ln)}
+    assert not bad, bad
+    r = run(["--lang", "en", "check"], tmp_path)
+    assert "February 2026 has no day 30" in r.stdout and "unknown regulation 'uu-7-2071'" in r.stdout
+
+
+def test_system_refusals_and_validator_messages_in_indonesian(data):
+    import errno
+
+    from zi_docgen.errors import os_reason
+    from zi_docgen.load.dataset import load_dataset
+
+    with i18n.use_language("id"):
+        assert os_reason(PermissionError(errno.EACCES, "Permission denied")) == "izin ditolak"
+        assert os_reason(OSError(errno.ENOSPC, "No space left on device")) == "disk penuh"
+        assert os_reason(OSError(errno.ELOOP, "Too many levels of symbolic links")) == "galat sistem ELOOP"
+    # a validator's message with a value in it (model.py raises Invalid, translated where it is shown)
+    _edit(data / "offices.yaml", "name: Komisi Pemilihan Umum Kabupaten Sambas", "name: KPU Kabupaten Sambas")
+    with i18n.use_language("id"):
+        said = _said(lambda c: load_dataset(data))
+    assert "nama harus diawali 'Komisi Pemilihan Umum '" in said, said
+    assert not _english_words(said), said
+    with i18n.use_language("en"):
+        assert "name must start with 'Komisi Pemilihan Umum '" in _said(lambda c: load_dataset(data))

@@ -72,7 +72,7 @@ def _entries(decree) -> dict[str, _Entry]:
             group, title = node.id, f"{node.label} {node.text}"
         if kind not in _CONTAINERS:
             label = f"BAB {node.label}" if kind == "chapter" else node.label
-            text = ("[figure]" if kind == "figure" else "" if kind == "list" else
+            text = (_("[figure]") if kind == "figure" else "" if kind == "list" else
                     node.full_text if kind == "item" else node.text)
             out[node.path] = _Entry(section, group, title, node.parent_path, node.id, node.path, label, text,
                                     node.src, node.cells)

@@ -25,7 +25,9 @@ class Node(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=False, str_strip_whitespace=False)
 
     _src: Src | None = PrivateAttr(default=None)
-    _key_src: dict[str, Src] = PrivateAttr(default_factory=dict)
+    # A default, not default_factory=dict: pydantic copies an empty default per instance, but
+    # inspects a factory's signature for every instance made (a sixth of loading the data).
+    _key_src: dict[str, Src] = PrivateAttr(default={})
 
     @model_validator(mode="wrap")
     @classmethod

@@ -108,6 +108,6 @@ def open_document(path: Path | str, *, error: type[ZiError] = DocxError, limits:
     except ZiError:
         raise
     except Exception as exc:  # python-docx and lxml raise several kinds for a broken package
-        reason = str(exc).strip() or type(exc).__name__
-        raise error(_("cannot be read as a Word document: {reason}").format(reason=reason), Src.of(path),
-                    _("open it in Word and save it again as .docx")) from None
+        # python-docx's reason is English and about package parts; --debug shows it
+        raise error(_("cannot be read as a Word document"), Src.of(path),
+                    _("open it in Word and save it again as .docx")) from exc

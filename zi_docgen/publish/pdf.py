@@ -375,7 +375,7 @@ def _convert_batch(soffice: str, jobs: list[_Job], timeout: float, retries: int,
             remaining = [j for j in pending if j.index not in converted]
             if not remaining:
                 return result
-            result.reason = note or "LibreOffice produced no PDF"
+            result.reason = note or _("LibreOffice produced no PDF")
             # soffice works through its arguments in order, so the first
             # missing one is the likely crash/hang culprit: retry it last so
             # it cannot take the rest of the batch down with it again.
