@@ -217,3 +217,23 @@ def test_the_installed_script_says_planted_mistakes_in_indonesian_then_english(t
     assert not bad, bad
     r = run(["--lang", "en", "check"], tmp_path)
     assert "February 2026 has no day 30" in r.stdout and "unknown regulation 'uu-7-2071'" in r.stdout
+
+
+def test_system_refusals_and_validator_messages_in_indonesian(data):
+    import errno
+
+    from zi_docgen.errors import os_reason
+    from zi_docgen.load.dataset import load_dataset
+
+    with i18n.use_language("id"):
+        assert os_reason(PermissionError(errno.EACCES, "Permission denied")) == "izin ditolak"
+        assert os_reason(OSError(errno.ENOSPC, "No space left on device")) == "disk penuh"
+        assert os_reason(OSError(errno.ELOOP, "Too many levels of symbolic links")) == "galat sistem ELOOP"
+    # a validator's message with a value in it (model.py raises Invalid, translated where it is shown)
+    _edit(data / "offices.yaml", "name: Komisi Pemilihan Umum Kabupaten Sambas", "name: KPU Kabupaten Sambas")
+    with i18n.use_language("id"):
+        said = _said(lambda c: load_dataset(data))
+    assert "nama harus diawali 'Komisi Pemilihan Umum '" in said, said
+    assert not _english_words(said), said
+    with i18n.use_language("en"):
+        assert "name must start with 'Komisi Pemilihan Umum '" in _said(lambda c: load_dataset(data))
