@@ -336,7 +336,10 @@ def run_offices(ds: DataSet, data_dir: Path, templates_dir: Path, job: _Job, off
                 pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=multiprocessing.get_context("fork"),
                                            initializer=_init_forked, initargs=(os.getpid(), results_dir))
                 with _sigint_ignored():   # the first submit forks; the children keep SIGINT ignored
-                    for _ in range(2 * n_workers):   # each worker two offices ahead, as above
+                    # One office each at a time: a forked worker needs no cushion (the next office
+                    # reaches it in a millisecond), and at the end this process waits for at
+                    # most the one office a worker holds.
+                    for _ in range(n_workers):
                         feed()
             finally:
                 gc.unfreeze()
