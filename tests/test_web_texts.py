@@ -304,3 +304,46 @@ def html_unescape(s: str) -> str:
     import html
 
     return html.unescape(s)
+
+
+def test_a_title_held_under_a_key_is_not_stale_after_another_text_changed(client: TestClient, data: Path):
+    f = form(client, "prov-kalbar", "common:keputusan", "title", part="keputusan")
+    m = form(client, "prov-kalbar", "acuan-tim", "text", part="keputusan")
+    r = save(client, "prov-kalbar", "acuan-tim", {"text": m["text"].replace("perlu disusun", "perlu segera disusun")},
+             scope="shared", version=m["version"], part="keputusan")
+    assert r.status_code == 200
+    r = save(client, "prov-kalbar", "common:keputusan", {"title": f["title"].replace("Rencana Kerja", "Rencana Kerja Baru")},
+             scope="shared", version=f["version"], part="keputusan")
+    assert r.status_code == 200 and "RENCANA KERJA BARU" in r.text
+    # but the same title form again is stale: the title changed
+    r = save(client, "prov-kalbar", "common:keputusan", {"title": "Judul lain"}, scope="shared", version=f["version"],
+             part="keputusan")
+    assert r.status_code == 409 and "Rencana Kerja Baru" in r.text
+
+
+def test_a_chapter_title_is_not_stale_after_a_paragraph_inside_changed(client: TestClient, data: Path):
+    f = form(client, "prov-kalbar", "penutup", "title")
+    m = form(client, "prov-kalbar", "penutup-semoga", "text")
+    r = save(client, "prov-kalbar", "penutup-semoga", {"text": "Semoga bermanfaat."}, scope="shared",
+             version=m["version"])
+    assert r.status_code == 200
+    f2 = form(client, "prov-kalbar", "pendahuluan", "title")
+    m2 = form(client, "prov-kalbar", "lb-sasaran", "text")
+    r = save(client, "prov-kalbar", "lb-sasaran", {"text": m2["text"] + " Demikian."}, scope="shared",
+             version=m2["version"])
+    assert r.status_code == 200
+    for key, form_ in (("penutup", f), ("pendahuluan", f2)):
+        r = save(client, "prov-kalbar", key, {"title": form_["title"] + " Baru"}, scope="shared",
+                 version=form_["version"])
+        assert r.status_code == 200, key
+
+
+def test_a_finding_in_the_other_part_links_to_that_part(data: Path):
+    kp = data / "common/lampiran.yaml"
+    kp.write_text(kp.read_text(encoding="utf-8").replace(
+        "berdasarkan Lembar Kerja Evaluasi", "berdasarkan resiko Lembar Kerja Evaluasi", 1), encoding="utf-8")
+    c = TestClient(create_app(data, TEMPLATES, git=False), raise_server_exceptions=False)
+    on_kep = c.get("/doc/2026/prov-kalbar/findings?part=keputusan").text
+    assert 'href="/doc/2026/prov-kalbar?part=lampiran#n-lampiran__kata-pengantar__kp-rencana-kerja"' in on_kep
+    on_lam = c.get("/doc/2026/prov-kalbar/findings?part=lampiran").text
+    assert 'href="#n-lampiran__kata-pengantar__kp-rencana-kerja"' in on_lam

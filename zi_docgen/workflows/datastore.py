@@ -392,7 +392,12 @@ class DataStore:
         ds = self.dataset()
         iid = self.key_of(iid)
         if is_keyed(iid):
-            return {"shared": plain(self.keyed_container(iid))}
+            # Only the texts held right there: an edit of a Menimbang must not make the
+            # Keputusan's title look changed to someone editing it.
+            container = self.keyed_container(iid)
+            texts = ({k: str(v) for k, v in container.items() if isinstance(v, str)} if isinstance(container, dict)
+                     else [str(v) if isinstance(v, str) else None for v in container])
+            return {"shared": texts}
         yd = ds.year(year)
         ypatch = yd.raw.get("patch") if isinstance(yd.raw, dict) else None
         ypatch = ypatch if isinstance(ypatch, dict) else {}
@@ -405,7 +410,10 @@ class DataStore:
         opatch = oraw.get("patch") if isinstance(oraw, dict) else None
         opatch = opatch if isinstance(opatch, dict) else {}
         return {
-            "shared": shared,
+            # The item's own values, not its children: a changed paragraph inside a chapter does
+            # not make the chapter's title stale.
+            "shared": {k: v for k, v in shared.items() if not isinstance(v, list)} if isinstance(shared, dict)
+            else shared,
             "year_replace": (ypatch.get("replace") or {}).get(iid),
             "year_removed": iid in (ypatch.get("remove") or []),
             "office_replace": (opatch.get("replace") or {}).get(iid),
