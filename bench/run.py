@@ -585,10 +585,14 @@ def main() -> None:
                   f"included, {bytecode}), median; `build` uses its default jobs (all cores; on Linux a "
                   f"second worker is forked after the first office). Load average at the end (1/5/15 min): "
                   f"{load}. ")
+    argv = sys.argv[1:]
+    if "--out" in argv:   # where it was written is not part of how it was measured
+        i = argv.index("--out")
+        del argv[i:i + 2]
     if args.only_whole:
         note = f"\nMachine: {cpu} CPU(s), Python {sys.version.split()[0]}, {sys.platform}. " + whole_note + "\n"
         print(md + note)
-        args.out.write_text(f"# zi-docgen benchmark\n\n`python bench/run.py {' '.join(sys.argv[1:])}`\n\n" + md + note,
+        args.out.write_text(f"# zi-docgen benchmark\n\n`python bench/run.py {' '.join(argv)}`\n\n" + md + note,
                             encoding="utf-8")
         return
     note = (f"\nMachine: {cpu} CPU(s), Python {sys.version.split()[0]}, {sys.platform}; median of {args.repeat} "
@@ -603,10 +607,6 @@ def main() -> None:
                  f"with the library's FONTCONFIG_FILE, so it also creates a profile and sets the same fonts. ")
     note = (note + whole_note + pdf_note).rstrip() + "\n"
     print(md + note)
-    argv = sys.argv[1:]
-    if "--out" in argv:   # where it was written is not part of how it was measured
-        i = argv.index("--out")
-        del argv[i:i + 2]
     cmd = " ".join(["python bench/run.py"] + argv)
     args.out.write_text(f"# zi-docgen benchmark\n\n`{cmd}`\n\n" + md + note, encoding="utf-8")
 

@@ -54,7 +54,13 @@ class Node(BaseModel):
     def src_of(self, field: str) -> Src | None:
         """Where the value of `field` was written (falls back to the item itself);
         "field.key" for an entry of a mapping field."""
-        return self._key_src.get(field, self._src)
+        # Read from pydantic's store of private values directly: resolve asks this some
+        # 700 times per office, and each attribute access otherwise goes through
+        # BaseModel.__getattr__.
+        private = self.__pydantic_private__
+        if private is None:
+            return self._key_src.get(field, self._src)
+        return private["_key_src"].get(field, private["_src"])
 
 
 class Placeholder(Node):
