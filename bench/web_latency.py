@@ -11,6 +11,8 @@ then times complete HTTP round trips from the client's side:
   atomically, resolve, render the preview HTML): the answer is the updated preview;
 * save, every office: the same on the shared text (common/keputusan.yaml), which
   validates the offices that can read it differently;
+* save a chapter title, one office: the same for a title of the Lampiran (the answer is
+  the Lampiran's preview, the longer page);
 * preview only: GET of the preview fragment (resolve + HTML), for reference.
 
 The goal (issue 14) is a median of at most 150 ms for one office.
@@ -114,6 +116,16 @@ def main() -> None:
             assert status == 200 and f"versi {i};" in body, (status, body[:500])
             return dt
 
+        def save_title(i: int) -> float:
+            # A chapter title in the Lampiran, this office only: the answer is the Lampiran's preview.
+            t0 = time.perf_counter()
+            status, body = c.request("POST", "/doc/2026/kab-sambas/item/pendahuluan", form={
+                "csrf": token, "fields": "title", "scope": "office", "part": "lampiran",
+                "title": f"Pendahuluan versi {i}"}, headers={"HX-Request": "true"})
+            dt = time.perf_counter() - t0
+            assert status == 200 and f"PENDAHULUAN VERSI {i}" in body, (status, body[:500])
+            return dt
+
         def preview(office: str) -> float:
             t0 = time.perf_counter()
             status, body = c.request("GET", f"/doc/2026/{office}/preview?part=keputusan",
@@ -125,13 +137,15 @@ def main() -> None:
         for i in range(3):  # warm up: first resolve, templates, caches
             save("kab-sambas", "office", 1000 + i)
             preview("kab-sambas")
+        save_title(1000)
         rows = {"save, one office (kab-sambas, this office only)": [], "save, every office (shared text)": [],
-                "preview only (GET, kab-sambas)": []}
+                "save a chapter title, one office (Lampiran)": [], "preview only (GET, kab-sambas)": []}
         keys = list(rows)
         for i in range(args.n):  # interleaved, so that machine noise hits every row alike
             rows[keys[0]].append(save("kab-sambas", "office", i))
             rows[keys[1]].append(save("prov-kalbar", "shared", i))
-            rows[keys[2]].append(preview("kab-sambas"))
+            rows[keys[2]].append(save_title(i))
+            rows[keys[3]].append(preview("kab-sambas"))
         print(f"web editor latency, whole HTTP requests to `zi-docgen serve` on 127.0.0.1 (n={args.n} each)")
         for k, xs in rows.items():
             print(f"  {k:52s} {stats(xs)}")

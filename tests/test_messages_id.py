@@ -237,3 +237,18 @@ def test_system_refusals_and_validator_messages_in_indonesian(data):
     assert not _english_words(said), said
     with i18n.use_language("en"):
         assert "name must start with 'Komisi Pemilihan Umum '" in _said(lambda c: load_dataset(data))
+
+
+def test_serve_on_a_taken_port_is_one_indonesian_line(tmp_path):
+    import socket
+
+    from zi_docgen.web.server import serve
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with i18n.use_language("id"):
+            said = _said(lambda c: serve(DATA, port=port, open_browser=False, say=lambda *a: None))
+    assert said.startswith(f"galat: port {port} sudah dipakai"), said
+    assert f"--port {port + 1}" in said and not _english_words(said), said

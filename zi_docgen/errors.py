@@ -215,6 +215,8 @@ def os_reason(exc: BaseException) -> str:
         errno.EBUSY: N_("the file is in use"),
         errno.ENAMETOOLONG: N_("the name is too long"),
         errno.EIO: N_("input/output error of the disk"),
+        errno.EADDRINUSE: N_("the address is already in use"),
+        errno.EADDRNOTAVAIL: N_("this computer has no such address"),
     }
     if code in reasons:
         return _(reasons[code])
