@@ -190,7 +190,8 @@ _ASCII_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212
 
 @functools.lru_cache(maxsize=64)
 def _first_words(terms: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(t.split()[0].lower() for t in terms if t.split())
+    # A blank term (from "* *" in a text) gives "", found in every text: searched as before.
+    return tuple(t.split()[0].lower() if t.split() else "" for t in terms)
 
 
 @functools.lru_cache(maxsize=1024)
