@@ -18,6 +18,21 @@ DATA = ROOT / "data"
 TEMPLATES = ROOT / "templates"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _ctrl_c_reaches_children():
+    """A shell starts a background job (`pytest &`, some CI runners) with SIGINT ignored, and an
+    ignored signal stays ignored through exec: the builds the Ctrl-C tests start would never see
+    their Ctrl-C (and a build waiting on a stand-in LibreOffice would hang). A handled signal is
+    reset to the default in the child, so the children start as from a terminal."""
+    import signal
+
+    old = signal.getsignal(signal.SIGINT)
+    if old == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, old)
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Path:
     """One build of every office for the shipped data, shared by the read-back tests."""
