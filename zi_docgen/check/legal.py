@@ -95,8 +95,6 @@ def diktum_lampiran(text: str) -> list[tr.Hit]:
 
 
 _WORD = re.compile(r"[A-Za-z][a-z]*(?:-[A-Za-z][a-z]*)*")
-# Sentence starts: the text's start, or after . ! ? : ; and a space (list items and after a colon).
-_SENTENCE_END = re.compile(r"[.!?:;]\s*$")
 
 
 _SMALL_WORDS = {"dan", "di", "ke", "dari", "menuju", "yang", "untuk", "pada", "dalam", "atas", "bagi", "serta",
@@ -110,7 +108,7 @@ def mixed_case(text: str) -> list[tr.Hit]:
     Rencana Kerja" fires; "Pembangunan Zona" at a sentence start and "pembangunan Zona" do not.
     """
     words = [(m.start(), m.group(0)) for m in _WORD.finditer(text)]
-    seen: dict[tuple[str, str], tuple[int, str, str, bool]] = {}
+    seen: dict[tuple[str, str], tuple[str, str]] = {}
     out = []
     for (i, a), (j, b) in zip(words, words[1:]):
         between = text[i + len(a):j]
@@ -118,12 +116,11 @@ def mixed_case(text: str) -> list[tr.Hit]:
             continue
         if a.isupper() and len(a) > 1 or b.isupper():
             continue  # abbreviations and headings in capitals
-        start = i == 0 or bool(_SENTENCE_END.search(text[:i]))
         key = (a.lower(), b.lower())
         if key not in seen:
-            seen[key] = (i, a, b, start)
+            seen[key] = (a, b)
             continue
-        _i0, a0, b0, _start0 = seen[key]
+        a0, b0 = seen[key]
         # The same first word, the second capitalised differently; a small word after a name
         # ("Zona Integritas Menuju" in a regulation's title) keeps the title's capitals.
         if a0 == a and b0 != b and b.lower() not in _SMALL_WORDS:
@@ -171,7 +168,8 @@ def plain_foreign(text: str, terms: Iterable[str]) -> list[tuple[int, int, str]]
 @functools.lru_cache(maxsize=8192)
 def _plain_foreign(text: str, terms: tuple[str, ...]) -> tuple[tuple[int, int, str], ...]:
     masked = tr.mask(text)
-    low = masked.translate(_ASCII_FOLD).lower()
+    # translate() with a table goes letter by letter in Python's slow path: only where needed.
+    low = (masked if masked.isascii() else masked.translate(_ASCII_FOLD)).lower()
     if not any(not w.isascii() or w in low for w in _first_words(terms)):
         return ()   # most texts hold none of the terms' first words: no search at all
     out = []
