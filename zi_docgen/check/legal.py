@@ -168,10 +168,8 @@ def plain_foreign(text: str, terms: Iterable[str]) -> list[tuple[int, int, str]]
 @functools.lru_cache(maxsize=8192)
 def _plain_foreign(text: str, terms: tuple[str, ...]) -> tuple[tuple[int, int, str], ...]:
     masked = tr.mask(text)
-    # translate() with a table goes letter by letter in Python's slow path: only where needed.
-    low = (masked if masked.isascii() else masked.translate(_ASCII_FOLD)).lower()
-    if not any(not w.isascii() or w in low for w in _first_words(terms)):
-        return ()   # most texts hold none of the terms' first words: no search at all
+    if _any_term(terms).search(masked) is None:
+        return ()   # most texts hold none of the terms: one scan instead of one per term
     out = []
     for term in terms:
         for m in _term_pattern(term).finditer(masked):
@@ -179,22 +177,20 @@ def _plain_foreign(text: str, terms: tuple[str, ...]) -> tuple[tuple[int, int, s
     return tuple(out)
 
 
-# Letters that re.IGNORECASE matches to an ASCII letter although str.lower() does not turn
-# them into it (İ ı ſ and the Kelvin sign): folded first, so that the quick test in
-# _plain_foreign never misses a text a term's pattern would match. A term that is not
-# ASCII is always searched.
-_ASCII_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
-
-
 @functools.lru_cache(maxsize=64)
-def _first_words(terms: tuple[str, ...]) -> tuple[str, ...]:
-    # A blank term (from "* *" in a text) gives "", found in every text: searched as before.
-    return tuple(t.split()[0].lower() if t.split() else "" for t in terms)
+def _any_term(terms: tuple[str, ...]) -> re.Pattern:
+    # The terms' patterns as one alternation, with the same boundaries and flags: it matches
+    # somewhere exactly when one of them does (the regex engine tries every alternative).
+    return re.compile(r"(?<![\w-])(?:" + "|".join(_term_body(t) for t in terms) + r")(?![\w-])", re.I)
+
+
+def _term_body(term: str) -> str:
+    return r"\s+".join(map(re.escape, term.split()))
 
 
 @functools.lru_cache(maxsize=1024)
 def _term_pattern(term: str) -> re.Pattern:
-    return re.compile(r"(?<![\w-])" + r"\s+".join(map(re.escape, term.split())) + r"(?![\w-])", re.I)
+    return re.compile(r"(?<![\w-])" + _term_body(term) + r"(?![\w-])", re.I)
 
 
 # ---------------------------------------------------------------- legal bases
