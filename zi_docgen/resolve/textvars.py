@@ -48,7 +48,8 @@ def expand(text: str, variables: dict[str, Any], src: Src | None, on_value=None)
 
     def repl(m: re.Match) -> str:
         name = m.group(1)
-        where = src.at(text, m.start()) if src else None
+        # Only a mistake needs the position (mapping an offset costs more than the lookup).
+        where = src.at(text, m.start()) if src and (name in _OBJECTS or name not in DOCUMENTED) else None
         if name in _OBJECTS:
             fields = ", ".join("{{ %s }}" % n for n in DOCUMENTED if n.startswith(name + "."))
             raise DataError(_("'{{{{ {name} }}}}' is a group of values, not a value").format(name=name), where,
@@ -62,6 +63,7 @@ def expand(text: str, variables: dict[str, Any], src: Src | None, on_value=None)
                 raise UndefinedError(name)
             str_value = str(value)
         except (UndefinedError, TemplateError, AttributeError):
+            where = src.at(text, m.start()) if src else None
             raise DataError(_("the variable '{{{{ {name} }}}}' has no value here").format(name=name), where,
                             _("it can be used in the text of a Keputusan or Lampiran only")) from None
         if on_value is not None:
