@@ -412,3 +412,24 @@ def test_text_without_variables_is_returned_as_written(text):
     if re.search(r"\{\{\s*[A-Za-z_]", text):
         return
     assert expand(text, VARS, None) == text
+
+
+def test_a_value_the_loader_cannot_read_is_reported_once(tmp_path):
+    """An impossible date inside a required key, or an alias in a list, is one mistake: not also
+    'must be a date, got nothing' and 'missing required key' once the value is dropped."""
+    data = write_tiny(tmp_path)
+    office = data / "2026" / "offices" / "prov-x.yaml"
+    office.write_text(office.read_text(encoding="utf-8")
+                      + "team_decree:\n  number: 2\n  date: 2026-02-30\n", encoding="utf-8")
+    edit(data / "2026" / "decree.yaml", "  - uu-7-2017\ndasar", "  - uu-7-2017\n  - *nowhere\ndasar")
+    errs = errors_of(load_dataset, data)
+    lines = {}
+    for e in errs:
+        lines.setdefault((e.src.file.rsplit("/", 1)[-1], e.src.line), []).append(e.message)
+    dated = [k for k, msgs in lines.items() if k[0] == "prov-x.yaml"]
+    assert len(dated) == 1 and len(lines[dated[0]]) == 1, lines
+    assert "2026-02-30" in lines[dated[0]][0]
+    assert not any("missing" in m or "nothing" in m or "empty" in m for msgs in lines.values() for m in msgs), lines
+    aliased = [m for msgs in lines.values() for m in msgs if "nowhere" in m]
+    assert len(aliased) == 1, lines
+    assert len(errs) == 2, lines

@@ -66,7 +66,7 @@ def validate(model: type[M], raw: Any, file_src: Src, errors: Collector | None =
             for err in found:
                 loc = tuple(err["loc"])
                 key = (loc, err["type"])
-                if key not in seen and loc not in suppressed:
+                if key not in seen and loc not in suppressed and not _already_reported(raw, loc):
                     seen.add(key)
                     new.append(_data_error(err, raw, file_src, model, describe))
             for err in new:
@@ -199,6 +199,21 @@ def _raw_path(raw: Any, loc: tuple) -> list:
     return path
 
 
+def _already_reported(raw: Any, loc: tuple) -> bool:
+    """Whether `loc` is, or is inside, a value the loader could not read and has reported
+    (an impossible date, an alias…): pydantic would only see it as empty, or as missing
+    once it is removed."""
+    node = raw
+    for part in loc:
+        if part in getattr(node, "failed", ()):
+            return True
+        if isinstance(node, dict) and isinstance(part, str) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+    return False
+
+
 def _item_of(raw: Any, loc: tuple) -> tuple:
     """The location of the innermost list entry or regulation holding `loc` (or loc itself)."""
     path = _raw_path(raw, loc)
@@ -232,6 +247,8 @@ def _prune(raw: Any, loc: tuple, describe: Describer) -> bool:
         del parent[last]
         if hasattr(parent, "item_src"):
             del parent.item_src[last]
+        if getattr(parent, "failed", None):  # the later items move up one
+            parent.failed = {i - (i > last) for i in parent.failed if i != last}
     return True
 
 

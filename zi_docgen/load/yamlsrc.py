@@ -81,6 +81,10 @@ def _tag_hint() -> str:
 class LocDict(dict):
     """A dict that knows where it, each key and each value were written."""
 
+    # Keys whose value could not be read (an impossible date, an alias…): the mistake is
+    # already reported, so validation must not report the value again as empty or missing.
+    failed: frozenset | set = frozenset()
+
     def __init__(self, *args, src: Src | None = None, **kw):
         super().__init__(*args, **kw)
         self.src = src
@@ -93,6 +97,8 @@ class LocDict(dict):
 
 class LocList(list):
     """A list that knows where it and each of its items were written."""
+
+    failed: frozenset | set = frozenset()   # indices of items that could not be read (see LocDict)
 
     def __init__(self, *args, src: Src | None = None):
         super().__init__(*args)
@@ -115,7 +121,7 @@ def _copy_node(node, memo):
         dict.update(new, [(k, v if type(v) in _ATOMS else copy.deepcopy(v, memo)) for k, v in node.items()])
     else:
         list.extend(new, [v if type(v) in _ATOMS else copy.deepcopy(v, memo) for v in node])
-    new.__dict__.update({k: (v.copy() if isinstance(v, (dict, list)) else v) for k, v in node.__dict__.items()})
+    new.__dict__.update({k: (v.copy() if isinstance(v, (dict, list, set)) else v) for k, v in node.__dict__.items()})
     return new
 
 
@@ -467,12 +473,16 @@ class _Builder:
 
     def guarded(self, depth: int) -> tuple[Any, Src]:
         """One value and its Src; a mistake in it is recorded and None returned."""
+        value, src, _failed = self._guarded(depth)
+        return value, src
+
+    def _guarded(self, depth: int) -> tuple[Any, Src, bool]:
         start = self.loader.peek_event().start_mark
         try:
-            return self.value(depth)
+            return (*self.value(depth), False)
         except DataError as exc:
             self.errors.add(exc)
-            return None, self.src(start)
+            return None, self.src(start), True
 
     def value(self, depth: int) -> tuple[Any, Src]:
         """The next value; raising leaves the event stream after the value."""
@@ -494,7 +504,9 @@ class _Builder:
             items = LocList()
             items.item_src = []
             while not self.loader.check_event(yaml.SequenceEndEvent):
-                item, item_src = self.guarded(depth + 1)
+                item, item_src, failed = self._guarded(depth + 1)
+                if failed:
+                    items.failed = {*items.failed, len(items)}
                 items.append(item)
                 items.item_src.append(item_src)
             self.loader.get_event()
@@ -506,9 +518,11 @@ class _Builder:
         while not self.loader.check_event(yaml.MappingEndEvent):
             key_src = self.src(self.loader.peek_event().start_mark)
             key = self.key(depth)
-            value, value_src = self.guarded(depth + 1)
+            value, value_src, failed = self._guarded(depth + 1)
             if key is None:
                 continue
+            if failed:
+                out.failed = {*out.failed, key}
             if key in out.key_pos:
                 first = out.key_pos[key]
                 self.errors.add(DataError(
