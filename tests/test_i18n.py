@@ -106,9 +106,9 @@ def test_translation_follows_the_chosen_language():
     with i18n.use_language("en"):
         assert i18n._("Building documents") == "Building documents"
     with i18n.use_language("id"):
-        text = i18n.ngettext("wrote {n} document for {k} satker to {out}",
-                             "wrote {n} documents for {k} satker to {out}", 3)
-        assert text.startswith("{n} dokumen")
+        text = i18n.ngettext("wrote {n} file for {k} satker to {out}",
+                             "wrote {n} files for {k} satker to {out}", 3)
+        assert text.startswith("{n} berkas")
 
 
 # ---------------------------------------------------------------- messages not wrapped in _()

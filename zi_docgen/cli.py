@@ -233,7 +233,8 @@ def build(
 
     n = len(result.entries)
     drafts = result.drafts
-    msg = i18n.ngettext("wrote {n} document for {k} satker to {out}", "wrote {n} documents for {k} satker to {out}",
+    # Files, not documents: the JDIH records (and PDFs) are counted too.
+    msg = i18n.ngettext("wrote {n} file for {k} satker to {out}", "wrote {n} files for {k} satker to {out}",
                         n).format(n=n, k=len(result.offices), out=display_path(result.out_dir))
     if result.kept:
         msg += "; " + i18n.ngettext("kept {n} file of the other satker as it was",
