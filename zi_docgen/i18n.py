@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import gettext as _gettext
 import os
+import re
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Iterator, Mapping, Optional
@@ -115,3 +116,15 @@ def N_(message: str) -> str:
 
 
 gettext = _
+
+
+def reword(text: str, known, flags: int = 0) -> str:
+    """A library's English sentence (PyYAML, Jinja) in the user's language when it is one of
+    `known`, (regex over the whole text, msgid with the regex's named groups) pairs; any
+    other text is returned as it is."""
+    text = text.strip()
+    for pattern, message in known:
+        m = re.fullmatch(pattern, text, flags)
+        if m:
+            return _(message).format(**m.groupdict())
+    return text

@@ -27,7 +27,7 @@ from typing import Any
 import yaml
 
 from ..errors import Collector, DataError, Src, _, os_reason
-from ..i18n import N_
+from ..i18n import N_, reword
 
 #: A variable reference inside data text, e.g. "{{ office.name }}" (expanded by resolve.textvars).
 VAR_RE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\s*\}\}")
@@ -408,11 +408,7 @@ _YAML_PROBLEMS = (
 
 def yaml_problem(problem: str) -> str:
     """PyYAML's problem in the user's language, when it is one of the usual ones."""
-    for pattern, message in _YAML_PROBLEMS:
-        m = re.fullmatch(pattern, problem.strip())
-        if m:
-            return _(message).format(**m.groupdict())
-    return problem
+    return reword(problem, _YAML_PROBLEMS)
 
 
 def parse_yaml(text: str, shown: str, problems: Collector | None = None) -> Any:

@@ -50,7 +50,7 @@ from docxtpl import DocxTemplate, InlineImage, RichText
 from jinja2 import (Environment, FileSystemBytecodeCache, FunctionLoader, StrictUndefined, TemplateError,
                     UndefinedError)
 
-from ..i18n import N_, _
+from ..i18n import N_, _, reword
 from ..errors import Src, TemplateProblem
 from ..ooxml.package import EntryCache, fixed_datetime, package_bytes
 from ..ooxml.reading import read_docx
@@ -83,12 +83,7 @@ _JINJA_PROBLEMS = (
 
 
 def _jinja_problem(text: str | None) -> str:
-    text = (text or "").strip()
-    for pattern, message in _JINJA_PROBLEMS:
-        m = re.fullmatch(pattern, text, re.S)
-        if m:
-            return _(message).format(**m.groupdict())
-    return text
+    return reword(text or "", _JINJA_PROBLEMS, re.S)
 
 
 def _undefined_name(exc: Exception) -> str:
