@@ -222,6 +222,25 @@ def test_interrupted_build_keeps_earlier_outputs(tmp_path, capsys, monkeypatch):
     assert after == before
 
 
+def test_ctrl_c_wrapped_by_python_is_still_an_interruption(tmp_path, capsys, monkeypatch):
+    """A Ctrl-C that lands while Python makes a class (a lazy import) reaches us as a RuntimeError
+    about __set_name__ (seen in the fault tests): it is an interruption, not an internal error."""
+    out, before = _first_build(tmp_path)
+    from zi_docgen.render import renderer as render
+
+    def wrapped(self, decree, name, **kw):
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as ki:
+            raise RuntimeError("Error calling __set_name__ on 'cached_property' instance 'data'") from ki
+
+    monkeypatch.setattr(render.Renderer, "render", wrapped)
+    code, _, err = run(build_args(DATA, out, "--satker", "prov-kalbar"), capsys)
+    line = one_error_line(err)
+    assert code == 2 and "interrupted" in line and "internal error" not in line, err
+    assert {p: p.read_bytes() for p in (out / "2026").rglob("*") if p.is_file()} == before
+
+
 def test_debug_shows_the_traceback(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "zi_docgen", "--debug", "build", "--data", str(DATA), "--out",
                            str(tmp_path), "--satker", "nope"], capture_output=True, text=True, cwd=ROOT)

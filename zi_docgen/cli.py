@@ -437,6 +437,19 @@ def main(argv: list[str] | None = None) -> None:
             gc.freeze()
 
 
+def _caused_by_ctrl_c(exc: BaseException) -> bool:
+    """Whether a Ctrl-C lies behind `exc`: Python wraps one that lands while a class is being
+    made (e.g. during a lazy import) in a RuntimeError about __set_name__."""
+    seen = set()
+    cur: BaseException | None = exc
+    while cur is not None and id(cur) not in seen:
+        if isinstance(cur, KeyboardInterrupt):
+            return True
+        seen.add(id(cur))
+        cur = cur.__cause__ or cur.__context__
+    return False
+
+
 def _say_interrupted() -> None:
     from .errors import display_path
     from .publish.transaction import committed_folders
@@ -489,7 +502,7 @@ def _main_inner(argv: list[str] | None = None) -> None:
     except Exception as exc:  # noqa: BLE001 - last line of defence for non-programmers
         # Typer ≥ 0.20 vendors its own copy of click: catch whichever one raised.
         aborts, click_errors = _click_exceptions()
-        if isinstance(exc, aborts):
+        if isinstance(exc, aborts) or _caused_by_ctrl_c(exc):
             _say_interrupted()
             sys.exit(2)
         if isinstance(exc, click_errors):
